@@ -1,0 +1,73 @@
+/* rkb_kafka.h -- librdkafka helpers both daemons and the tool share:
+ * configuration from our config, log routing, topic checks and creation,
+ * and reading records at given offsets. All calls block for at most the
+ * timeout they are given and run on the caller's thread. */
+#ifndef RKB_KAFKA_H
+#define RKB_KAFKA_H
+#include <stddef.h>
+#include <stdint.h>
+#include <librdkafka/rdkafka.h>
+#include "rkb_err.h"
+
+/** One "name=value" librdkafka property and where it was configured
+ *  ("producer.conf:12" or "-o"), for error messages. */
+typedef struct rkb_kafka_prop_s {
+    const char *text;
+    const char *where;
+} rkb_kafka_prop_t;
+
+/** Builds a librdkafka configuration: bootstrap.servers = brokers, our
+ *  logging routed through rkb_log ("kafka/<fac>", delivered by
+ *  rd_kafka_poll on the caller's thread), then the user's properties,
+ *  which override everything before them. @returns NULL with errstr set
+ *  ("producer.conf:12: kafka.properties: No such configuration property:
+ *  \"linger.mss\""). The caller owns the result. */
+rd_kafka_conf_t *rkb_kafka_conf_new(const char *brokers,
+                                    const rkb_kafka_prop_t *props,
+                                    size_t n_props, char *errstr,
+                                    size_t errstr_size);
+
+/** Call once after rd_kafka_new so library logs arrive on our thread. */
+void rkb_kafka_route_logs(rd_kafka_t *rk);
+
+/** Looks the topic up; when missing and create is set, creates it with
+ *  `partitions` partitions and replication factor `replication` (-1 =
+ *  broker default) through the Admin API. *partitions_out gets the
+ *  topic's partition count. @returns RKB_OK; RKB_ETIMEDOUT when the
+ *  brokers cannot be reached (retry later); RKB_EKAFKA for a refusal
+ *  (errstr says what). */
+rkb_err_t rkb_kafka_ensure_topic(rd_kafka_t *rk, const char *topic,
+                                 int create, int partitions, int replication,
+                                 int timeout_ms, int *partitions_out,
+                                 char *errstr, size_t errstr_size);
+
+/** A consumer handle for reading a partition at explicit offsets, with no
+ *  group and no commits. */
+typedef struct rkb_kafka_reader_s rkb_kafka_reader_t;
+
+rkb_kafka_reader_t *rkb_kafka_reader_new(const char *brokers,
+                                         const rkb_kafka_prop_t *props,
+                                         size_t n_props, char *errstr,
+                                         size_t errstr_size);
+void rkb_kafka_reader_destroy(rkb_kafka_reader_t *rd); /* NULL: no-op */
+
+/** Low and high watermarks (high = offset of the next record). */
+rkb_err_t rkb_kafka_reader_watermarks(rkb_kafka_reader_t *rd,
+                                      const char *topic, int32_t partition,
+                                      int64_t *low, int64_t *high,
+                                      int timeout_ms, char *errstr,
+                                      size_t errstr_size);
+
+/** Called per record; return 0 to go on, non-zero to stop. The message is
+ *  borrowed for the duration of the call. */
+typedef int rkb_kafka_record_fn(const rd_kafka_message_t *msg, void *arg);
+
+/** Delivers records from..to-1 of topic/partition in order, stopping early
+ *  when fn returns non-zero. @returns RKB_OK, RKB_ETIMEDOUT when no record
+ *  arrived for timeout_ms, or RKB_EKAFKA. */
+rkb_err_t rkb_kafka_reader_read(rkb_kafka_reader_t *rd, const char *topic,
+                                int32_t partition, int64_t from, int64_t to,
+                                int timeout_ms, rkb_kafka_record_fn *fn,
+                                void *arg, char *errstr, size_t errstr_size);
+
+#endif

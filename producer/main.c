@@ -1,0 +1,315 @@
+/* rkbridge-producer -- attaches to a Redis master as a replica and
+ * journals its replication stream into Kafka. main only parses argv,
+ * loads the configuration, wires the modules and runs the loop. */
+#include "rkb_fmacros.h"
+#include "prod_conf.h"
+#include "prod_publish.h"
+#include "prod_repl.h"
+#include "rkb_conf.h"
+#include "rkb_ev.h"
+#include "rkb_log.h"
+#include "rkb_mem.h"
+#include "rkb_metrics.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_CONFIG 1
+#define EXIT_FATAL 2
+#define KAFKA_POLL_MS 100
+#define SHUTDOWN_FLUSH_MS 30000
+
+static volatile sig_atomic_t stop_requested;
+static int signal_pipe[2] = {-1, -1};
+
+static void on_signal(int sig) {
+    int saved = errno;
+    stop_requested = sig;
+    if (write(signal_pipe[1], "s", 1) == -1) {
+        /* The flag alone is enough; the pipe only wakes the loop. */
+    }
+    errno = saved;
+}
+
+static void usage(FILE *fp) {
+    fprintf(fp,
+            "usage: rkbridge-producer -c FILE [-o path=value]... [-t]\n"
+            "  -c FILE         configuration file (libconfig syntax)\n"
+            "  -o path=value   override a key, e.g. -o source.port=6380\n"
+            "  -t              check the configuration and exit (0 ok, 1 not)\n"
+            "  --dump-config   print the effective configuration and exit\n"
+            "  --config-doc    print the key reference (markdown) and exit\n"
+            "Exit status: 0 clean stop, 1 usage or configuration error, "
+            "2 fatal runtime error.\n");
+}
+
+typedef struct prod_ctx_s {
+    prod_conf_t cfg;
+    rkb_ev_t *ev;
+    prod_publish_t *pub;
+    prod_repl_t *repl;
+    rkb_metrics_t *metrics;
+} prod_ctx_t;
+
+static void kafka_events(prod_ctx_t *ctx) {
+    char err[512];
+    if (prod_publish_poll(ctx->pub, err, sizeof(err))) {
+        prod_repl_set_fatal(ctx->repl, err);
+        return;
+    }
+    prod_repl_kafka_progress(ctx->repl);
+}
+
+static void kafka_readable(rkb_ev_t *ev, int fd, void *arg, int mask) {
+    (void)ev;
+    (void)fd;
+    (void)mask;
+    kafka_events(arg);
+}
+
+/* The pipe only fires when librdkafka's queue turns non-empty; polling on
+ * a timer too keeps logs and stats flowing whatever happens. */
+static int64_t kafka_timer(rkb_ev_t *ev, int64_t id, void *arg) {
+    (void)ev;
+    (void)id;
+    kafka_events(arg);
+    return KAFKA_POLL_MS;
+}
+
+static void signal_readable(rkb_ev_t *ev, int fd, void *arg, int mask) {
+    char buf[16];
+    (void)arg;
+    (void)mask;
+    while (read(fd, buf, sizeof(buf)) > 0) {
+    }
+    if (stop_requested) {
+        rkb_ev_stop(ev);
+    }
+}
+
+static void write_metrics(void *arg, rkb_buf_t *out) {
+    prod_ctx_t *ctx = arg;
+    const prod_pos_t *pos = prod_repl_position(ctx->repl);
+    const prod_pos_t *durable = prod_publish_durable(ctx->pub);
+    const prod_publish_stats_t *st = prod_publish_stats(ctx->pub);
+    prod_repl_state_t state = prod_repl_state(ctx->repl);
+    rkb_metrics_gauge(out, "rkbridge_producer_streaming",
+                      "1 when journaling the command stream",
+                      state == PROD_REPL_STREAMING);
+    rkb_metrics_gauge(out, "rkbridge_producer_read_offset",
+                      "master offset read and published", (double)pos->offset);
+    rkb_metrics_gauge(out, "rkbridge_producer_durable_offset",
+                      "master offset confirmed by Kafka",
+                      (double)durable->offset);
+    rkb_metrics_gauge(out, "rkbridge_producer_acked_offset",
+                      "offset last sent to the master in REPLCONF ACK",
+                      (double)prod_repl_acked_offset(ctx->repl));
+    rkb_metrics_gauge(out, "rkbridge_producer_inflight_bytes",
+                      "bytes produced but not yet confirmed by Kafka",
+                      (double)prod_publish_inflight_bytes(ctx->pub));
+    rkb_metrics_counter(out, "rkbridge_producer_records_total",
+                        "records produced", (double)st->records);
+    rkb_metrics_counter(out, "rkbridge_producer_bytes_total",
+                        "record bytes produced", (double)st->bytes);
+    rkb_metrics_counter(out, "rkbridge_producer_full_syncs_total",
+                        "full syncs journaled", (double)st->full_syncs);
+}
+
+static int healthy(void *arg) {
+    prod_ctx_t *ctx = arg;
+    return prod_repl_state(ctx->repl) == PROD_REPL_STREAMING;
+}
+
+/* Retries a start-up step while Kafka is unreachable; a refusal is fatal. */
+static int startup_retry(rkb_err_t err, const char *what, const char *errstr,
+                         int *backoff_ms) {
+    if (err == RKB_OK) {
+        return 0;
+    }
+    if (err != RKB_ETIMEDOUT) {
+        rkb_log(RKB_LOG_ERR, "main", "%s: %s", what, errstr);
+        return -1;
+    }
+    rkb_log(RKB_LOG_ERR, "main", "%s: %s; retrying in %d ms", what, errstr,
+            *backoff_ms);
+    for (int slept = 0; slept < *backoff_ms && !stop_requested; slept += 100) {
+        usleep(100 * 1000);
+    }
+    *backoff_ms = *backoff_ms * 2 > 10000 ? 10000 : *backoff_ms * 2;
+    return 1;
+}
+
+static int run(prod_ctx_t *ctx) {
+    char err[512];
+    const prod_conf_t *c = &ctx->cfg;
+    rkb_kafka_prop_t *props =
+        rkb_calloc(c->kafka_properties.n + 1, sizeof(*props));
+    for (size_t i = 0; i < c->kafka_properties.n; i++) {
+        props[i].text = c->kafka_properties.v[i];
+        props[i].where = c->kafka_properties.origin[i];
+    }
+    prod_publish_opts_t popts = {
+        c->kafka_brokers,     c->kafka_topic,
+        c->kafka_snapshot_topic, props,
+        c->kafka_properties.n, (int)c->kafka_replication_factor,
+        (size_t)c->producer_chunk_bytes, (size_t)c->producer_max_inflight_bytes,
+    };
+    ctx->pub = prod_publish_new(&popts, err, sizeof(err));
+    free(props);
+    if (ctx->pub == NULL) {
+        rkb_log(RKB_LOG_ERR, "main", "%s", err);
+        return EXIT_CONFIG;
+    }
+
+    int backoff = 500, rc;
+    do {
+        rc = startup_retry(prod_publish_check_topics(ctx->pub, 5000, err,
+                                                     sizeof(err)),
+                           "kafka", err, &backoff);
+    } while (rc > 0 && !stop_requested);
+    if (rc < 0) {
+        return EXIT_FATAL;
+    }
+    prod_pos_t start;
+    backoff = 500;
+    do {
+        rc = startup_retry(prod_publish_recover(ctx->pub, &start, err,
+                                                sizeof(err)),
+                           "reading the journal's position", err, &backoff);
+    } while (rc > 0 && !stop_requested);
+    if (rc < 0) {
+        return EXIT_FATAL;
+    }
+    if (stop_requested) {
+        return 0;
+    }
+
+    prod_repl_opts_t ropts = {
+        c->source_host,
+        (int)c->source_port,
+        c->source_user,
+        c->source_password,
+        (int)c->source_announce_port,
+        (int)c->source_connect_timeout_ms,
+        (int)c->source_repl_timeout_ms,
+        (size_t)c->producer_frame_bytes,
+        (int)c->producer_heartbeat_ms,
+    };
+    ctx->repl = prod_repl_new(ctx->ev, ctx->pub, &ropts, &start);
+    if (c->metrics_listen) {
+        ctx->metrics = rkb_metrics_new(ctx->ev, c->metrics_listen,
+                                       write_metrics, healthy, ctx, err,
+                                       sizeof(err));
+        if (ctx->metrics == NULL) {
+            rkb_log(RKB_LOG_ERR, "main", "metrics.listen: %s", err);
+            return EXIT_FATAL;
+        }
+    }
+    rkb_ev_add(ctx->ev, prod_publish_fd(ctx->pub), RKB_EV_READ,
+               kafka_readable, ctx);
+    rkb_ev_timer_add(ctx->ev, KAFKA_POLL_MS, kafka_timer, ctx);
+    prod_repl_start(ctx->repl);
+    rkb_ev_run(ctx->ev);
+
+    const char *why;
+    if (prod_repl_fatal(ctx->repl, &why)) {
+        rkb_log(RKB_LOG_ERR, "main", "%s", why);
+        prod_publish_flush(ctx->pub, 5000);
+        return EXIT_FATAL;
+    }
+    rkb_log(RKB_LOG_NOTICE, "main", "signal %d: flushing and stopping",
+            (int)stop_requested);
+    prod_repl_shutdown(ctx->repl, SHUTDOWN_FLUSH_MS);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    const char *path = NULL;
+    const char **overrides = rkb_calloc((size_t)argc, sizeof(char *));
+    size_t n_overrides = 0;
+    int test_only = 0, dump = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0) && i + 1 < argc) {
+            if (a[1] == 'c') {
+                path = argv[++i];
+            } else {
+                overrides[n_overrides++] = argv[++i];
+            }
+        } else if (strcmp(a, "-t") == 0 || strcmp(a, "--test-config") == 0) {
+            test_only = 1;
+        } else if (strcmp(a, "--dump-config") == 0) {
+            dump = 1;
+        } else if (strcmp(a, "--config-doc") == 0) {
+            prod_conf_doc(stdout);
+            free(overrides);
+            return 0;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            free(overrides);
+            return 0;
+        } else {
+            fprintf(stderr, "rkbridge-producer: unknown argument '%s'\n", a);
+            usage(stderr);
+            free(overrides);
+            return EXIT_CONFIG;
+        }
+    }
+
+    prod_ctx_t ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    rkb_conf_errors_t errs = RKB_CONF_ERRORS_INIT;
+    int bad = prod_conf_load(&ctx.cfg, path, overrides, n_overrides, &errs);
+    free(overrides);
+    if (bad) {
+        rkb_conf_errors_print(&errs, stderr);
+        rkb_conf_errors_free(&errs);
+        prod_conf_free(&ctx.cfg);
+        return EXIT_CONFIG;
+    }
+    if (dump) {
+        prod_conf_dump(&ctx.cfg, stdout);
+    }
+    if (test_only || dump) {
+        if (test_only) {
+            printf("config '%s' is ok\n", path ? path : "(none)");
+        }
+        prod_conf_free(&ctx.cfg);
+        return 0;
+    }
+
+    rkb_log_init('P', rkb_log_level_parse(ctx.cfg.log_level));
+    if (pipe(signal_pipe) == -1) {
+        perror("pipe");
+        return EXIT_FATAL;
+    }
+    fcntl(signal_pipe[0], F_SETFL, O_NONBLOCK);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    ctx.ev = rkb_ev_new();
+    rkb_ev_add(ctx.ev, signal_pipe[0], RKB_EV_READ, signal_readable, &ctx);
+    rkb_log(RKB_LOG_NOTICE, "main",
+            "rkbridge-producer starting: master %s:%lld -> topics '%s' and "
+            "'%s' on %s",
+            ctx.cfg.source_host, ctx.cfg.source_port, ctx.cfg.kafka_topic,
+            ctx.cfg.kafka_snapshot_topic, ctx.cfg.kafka_brokers);
+    int rc = run(&ctx);
+
+    rkb_metrics_destroy(ctx.metrics);
+    prod_repl_destroy(ctx.repl);
+    prod_publish_destroy(ctx.pub);
+    rkb_ev_destroy(ctx.ev);
+    prod_conf_free(&ctx.cfg);
+    return rc;
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""psync_tap.py -- read a range of a master's replication backlog.
+
+  psync_tap.py --port P --replid R --offset O --bytes N --output FILE
+               [--user U] [--password PW] [--timeout S]
+
+Attaches to the master as a replica and asks PSYNC R O+1, i.e. for the
+bytes after master offset O. Expects +CONTINUE, then writes exactly the
+next N bytes of the stream to FILE: the master's own copy of the
+replication stream, to compare byte for byte with what rkbridge journaled.
+Exit 0 on success, 1 if the master does not continue (FULLRESYNC, error)
+or closes before N bytes arrived.
+"""
+
+import argparse
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rkbresp  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--replid", required=True)
+    ap.add_argument("--offset", type=int, required=True)
+    ap.add_argument("--bytes", type=int, required=True)
+    ap.add_argument("--output", required=True)
+    ap.add_argument("--user")
+    ap.add_argument("--password")
+    ap.add_argument("--timeout", type=float, default=20)
+    args = ap.parse_args()
+
+    c = rkbresp.Conn(args.host, args.port, user=args.user,
+                     password=args.password, timeout=args.timeout)
+    # A listening port nobody uses, so INFO shows this tap apart from the
+    # producer; no ACK is ever sent, so WAIT never counts it.
+    for cmd in (("REPLCONF", "listening-port", 1),
+                ("REPLCONF", "capa", "psync2")):
+        c.call(*cmd)
+    c.send("PSYNC", args.replid, args.offset + 1)
+    # Newline keepalives may precede the reply.
+    while True:
+        while c.buf[c.pos:c.pos + 1] == b"\n":
+            c.pos += 1
+        if len(c.buf) > c.pos:
+            break
+        c._fill()
+    line = c.read_line().decode(errors="replace")
+    if not line.startswith("+CONTINUE"):
+        print("psync_tap: master answered %r to PSYNC %s %d, not +CONTINUE"
+              % (line[:120], args.replid, args.offset + 1))
+        return 1
+    deadline = time.monotonic() + args.timeout
+    try:
+        while len(c.buf) - c.pos < args.bytes:
+            if time.monotonic() > deadline:
+                raise socket.timeout()
+            c._fill()
+    except (rkbresp.ProtocolError, socket.timeout, OSError) as e:
+        print("psync_tap: got %d of %d bytes after +CONTINUE: %s"
+              % (len(c.buf) - c.pos, args.bytes, e))
+        return 1
+    with open(args.output, "wb") as f:
+        f.write(c.buf[c.pos:c.pos + args.bytes])
+    c.close()
+    print("psync_tap: %s; %d bytes after offset %d" % (line, args.bytes,
+                                                      args.offset))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+/* rkbridge -- the operator's tool: look into the journal in Kafka. */
+#include "rkb_fmacros.h"
+#include "rkb_log.h"
+#include "tool.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *fp) {
+    fprintf(fp,
+            "usage: rkbridge COMMAND [options]\n"
+            "\n"
+            "  inspect --brokers B --topic T [--partition P] [--from OFFSET]\n"
+            "          [--count N]\n"
+            "      print records one per line: type, replid, offsets, db,\n"
+            "      and the commands of a frame (binary bytes escaped)\n"
+            "  export-rdb --brokers B --topic SNAPSHOT_TOPIC [--sync-id ID]\n"
+            "          --output FILE\n"
+            "      write the newest complete snapshot (or the one given) as\n"
+            "      an RDB file, after checking its size and CRC-64\n"
+            "  export-stream --brokers B --topic T [--replid R] --output FILE\n"
+            "      write the stream bytes journaled for a replid (default:\n"
+            "      the last one) and check that no byte is missing\n"
+            "\n"
+            "Exit status: 0 ok, 1 usage error, 2 error reading or checking "
+            "the journal.\n");
+}
+
+int main(int argc, char **argv) {
+    rkb_log_init('T', RKB_LOG_WARN);
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "--help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 1 : 0;
+    }
+    if (strcmp(argv[1], "inspect") == 0) {
+        return tool_inspect(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "export-rdb") == 0) {
+        return tool_export_rdb(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "export-stream") == 0) {
+        return tool_export_stream(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "rkbridge: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 1;
+}

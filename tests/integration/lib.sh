@@ -51,7 +51,7 @@ dump_logs() {
 }
 
 fail() {
-  trap - USR1
+  trap - USR1 ERR
   printf '[%s +%ds] FAIL: %s\n' "$IT_NAME" "$((SECONDS - IT_START))" "$*" >&2
   dump_logs >&2 || true
   exit 1
@@ -109,7 +109,7 @@ stop_pid() {
 KAFKA_DIR=
 cleanup() {
   local rc=$? i pid
-  trap - EXIT USR1 INT TERM
+  trap - EXIT USR1 INT TERM ERR
   set +e
   for ((i = ${#IT_PIDS[@]} - 1; i >= 0; i--)); do
     pid=${IT_PIDS[i]}
@@ -151,12 +151,27 @@ deadline() {
 }
 
 declare -A IT_PORTS_GIVEN=()
-# A TCP port nothing listens on now (and not handed out before).
+# A TCP port nothing listens on now (and not handed out before). It is
+# taken below the kernel's ephemeral range, so that outgoing connections
+# made meanwhile (which get ephemeral local ports) cannot occupy it
+# before the server that is to listen on it binds.
 free_port() {
   local p
   while :; do
-    p=$("$PYTHON" -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    p=$("$PYTHON" -c 'import random, socket
+lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+top = max(lo, 12000)
+while True:
+    p = random.randrange(10000, top)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    break')
     if [[ -z ${IT_PORTS_GIVEN[$p]:-} ]]; then
       IT_PORTS_GIVEN[$p]=1
       printf '%s' "$p"

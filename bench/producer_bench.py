@@ -124,7 +124,8 @@ def main():
             os.mkdir(d)
             start(["redis-server", "--port", str(port), "--bind",
                    "127.0.0.1", "--dir", d, "--save", "", "--appendonly",
-                   "no", "--repl-diskless-sync", "yes",
+                   "no", "--enable-debug-command", "local",
+                   "--repl-diskless-sync", "yes",
                    "--repl-diskless-sync-delay", "0",
                    "--repl-backlog-size", "256mb",
                    "--client-output-buffer-limit", "replica 0 0 0"],

@@ -75,7 +75,8 @@ void rkb_kafka_route_logs(rd_kafka_t *rk) {
 }
 
 static rkb_err_t create_topic(rd_kafka_t *rk, const char *topic,
-                              int partitions, int replication, int timeout_ms,
+                              int partitions, int replication,
+                              const char *const *configs, int timeout_ms,
                               char *errstr, size_t errstr_size) {
     char kerr[256];
     rkb_err_t err = RKB_OK;
@@ -85,6 +86,9 @@ static rkb_err_t create_topic(rd_kafka_t *rk, const char *topic,
         snprintf(errstr, errstr_size, "cannot create topic '%s': %s", topic,
                  kerr);
         return RKB_EKAFKA;
+    }
+    for (size_t i = 0; configs && configs[i]; i += 2) {
+        rd_kafka_NewTopic_set_config(nt, configs[i], configs[i + 1]);
     }
     rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
     rd_kafka_AdminOptions_t *opts =
@@ -156,7 +160,8 @@ static int topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms,
 
 rkb_err_t rkb_kafka_ensure_topic(rd_kafka_t *rk, const char *topic,
                                  int create, int partitions, int replication,
-                                 int timeout_ms, int *partitions_out,
+                                 const char *const *configs, int timeout_ms,
+                                 int *partitions_out,
                                  char *errstr, size_t errstr_size) {
     int n = topic_partitions(rk, topic, timeout_ms, errstr, errstr_size);
     if (n < 0) {
@@ -164,7 +169,8 @@ rkb_err_t rkb_kafka_ensure_topic(rd_kafka_t *rk, const char *topic,
     }
     if (n == 0 && create) {
         rkb_err_t err = create_topic(rk, topic, partitions, replication,
-                                     timeout_ms, errstr, errstr_size);
+                                     configs, timeout_ms, errstr,
+                                     errstr_size);
         if (err) {
             return err;
         }

@@ -31,14 +31,16 @@ rd_kafka_conf_t *rkb_kafka_conf_new(const char *brokers,
 void rkb_kafka_route_logs(rd_kafka_t *rk);
 
 /** Looks the topic up; when missing and create is set, creates it with
- *  `partitions` partitions and replication factor `replication` (-1 =
- *  broker default) through the Admin API. *partitions_out gets the
+ *  `partitions` partitions, replication factor `replication` (-1 =
+ *  broker default) and the topic configs in `configs` (NULL-terminated
+ *  name, value pairs; may be NULL) through the Admin API. *partitions_out gets the
  *  topic's partition count. @returns RKB_OK; RKB_ETIMEDOUT when the
  *  brokers cannot be reached (retry later); RKB_EKAFKA for a refusal
  *  (errstr says what). */
 rkb_err_t rkb_kafka_ensure_topic(rd_kafka_t *rk, const char *topic,
                                  int create, int partitions, int replication,
-                                 int timeout_ms, int *partitions_out,
+                                 const char *const *configs, int timeout_ms,
+                                 int *partitions_out,
                                  char *errstr, size_t errstr_size);
 
 /** A consumer handle for reading a partition at explicit offsets, with no

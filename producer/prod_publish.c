@@ -254,10 +254,15 @@ void prod_publish_destroy(prod_publish_t *pub) {
 
 rkb_err_t prod_publish_check_topics(prod_publish_t *pub, int timeout_ms,
                                     char *errstr, size_t errstr_size) {
+    /* A snapshot must outlive any time-based retention: readers need the
+     * newest one however old it is. Operators bound it by size if needed. */
+    static const char *const snapshot_configs[] = {"retention.ms", "-1",
+                                                   NULL};
     int n = 0;
     rkb_err_t err = rkb_kafka_ensure_topic(pub->rk, pub->topic, 1, 1,
-                                           pub->replication_factor, timeout_ms,
-                                           &n, errstr, errstr_size);
+                                           pub->replication_factor, NULL,
+                                           timeout_ms, &n, errstr,
+                                           errstr_size);
     if (err) {
         return err;
     }
@@ -269,8 +274,8 @@ rkb_err_t prod_publish_check_topics(prod_publish_t *pub, int timeout_ms,
         return RKB_EKAFKA;
     }
     return rkb_kafka_ensure_topic(pub->rk, pub->snapshot_topic, 1, 1,
-                                  pub->replication_factor, timeout_ms, &n,
-                                  errstr, errstr_size);
+                                  pub->replication_factor, snapshot_configs,
+                                  timeout_ms, &n, errstr, errstr_size);
 }
 
 int prod_publish_fd(const prod_publish_t *pub) {

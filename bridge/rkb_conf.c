@@ -29,8 +29,7 @@
 
 #include <libconfig.h>
 
-#define SHOW_MAX     96                /* longest value quoted in an error */
-#define SRC_MAX      (8 * 1024 * 1024) /* largest file we re-read for lines */
+#define SHOW_MAX     96 /* longest value quoted in an error */
 #define SUGGEST_MAX  2  /* max edit distance for "did you mean" */
 #define LEV_LEN_MAX  64 /* longer names get no suggestion */
 #define REDACTED     "(redacted)"
@@ -44,8 +43,10 @@ typedef struct ovr_s {
 } ovr_t;
 
 typedef struct src_s {
-    char *name; /* file name as libconfig reports it */
-    char *text; /* NULL if it could not be read */
+    char *name;       /* file name as libconfig reports it; NULL: string */
+    char *text;       /* NULL if it could not be read */
+    size_t *line_off; /* line_off[i]: offset of line i + 1 in text */
+    size_t n_lines;
 } src_t;
 
 struct rkb_conf_ctx_s {
@@ -62,6 +63,8 @@ struct rkb_conf_ctx_s {
     char **origin; /* per entry, owned, set with ST_SET */
     src_t *src;
     size_t n_src;
+    size_t errs_at_start;
+    size_t dropped; /* errors beyond RKB_CONF_ERRORS_MAX */
 };
 
 /* ------------------------------------------------------------------------
@@ -214,9 +217,22 @@ void rkb_conf_errors_print(const rkb_conf_errors_t *errs, FILE *fp) {
 /* "<where>: <key>: <message>" (or "<where>: <message>" without a key). */
 static void report(rkb_conf_ctx_t *ctx, const char *where, const char *key,
                    const char *f, ...) __attribute__((format(printf, 4, 5)));
+/* Past RKB_CONF_ERRORS_MAX errors, only count them: nobody reads more,
+ * and a huge bad file must not cost a suggestion search per line. */
+static int errs_full(rkb_conf_ctx_t *ctx) {
+    if (ctx->errs->n - ctx->errs_at_start >= RKB_CONF_ERRORS_MAX) {
+        ctx->dropped++;
+        return 1;
+    }
+    return 0;
+}
+
 static void report(rkb_conf_ctx_t *ctx, const char *where, const char *key,
                    const char *f, ...) {
     va_list ap;
+    if (errs_full(ctx)) {
+        return;
+    }
     va_start(ap, f);
     char *msg = vfmt(f, ap);
     va_end(ap);
@@ -236,21 +252,23 @@ static const char *file_where(const rkb_conf_ctx_t *ctx) {
  * Source text, for the libconfig 1.5 line and integer quirks
  * ------------------------------------------------------------------------ */
 
-static char *read_small_file(const char *path) {
-    FILE *fp = fopen(path, "rb");
+/* A regular file's text, or NULL (unreadable, too large, or not a regular
+ * file: a FIFO or a tty given as -c was consumed by libconfig already). */
+static char *read_regular_file(const char *path) {
+    struct stat st;
     rkb_buf_t b = RKB_BUF_INIT;
     char chunk[4096];
     size_t n;
-    if (fp == NULL) {
+    FILE *fp;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size > RKB_CONF_FILE_MAX || (fp = fopen(path, "rb")) == NULL) {
         return NULL;
     }
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 &&
+           b.len <= RKB_CONF_FILE_MAX) {
         rkb_buf_append(&b, chunk, n);
-        if (b.len > SRC_MAX) {
-            break;
-        }
     }
-    if (ferror(fp) || b.len > SRC_MAX) {
+    if (ferror(fp) || b.len > RKB_CONF_FILE_MAX) {
         fclose(fp);
         rkb_buf_free(&b);
         return NULL;
@@ -259,33 +277,47 @@ static char *read_small_file(const char *path) {
     return buf_str(&b);
 }
 
-/* The text of file (NULL: the string being loaded), or NULL if unknown. */
-static const char *src_text(rkb_conf_ctx_t *ctx, const char *file) {
-    if (file == NULL) {
-        return ctx->text;
-    }
+/* The text of file (NULL: the string being loaded) with its line index,
+ * read on first use; src->text is NULL if it could not be read. */
+static const src_t *src_get(rkb_conf_ctx_t *ctx, const char *file) {
     for (size_t i = 0; i < ctx->n_src; i++) {
-        if (strcmp(ctx->src[i].name, file) == 0) {
-            return ctx->src[i].text;
+        const char *name = ctx->src[i].name;
+        if (name == file || (name && file && strcmp(name, file) == 0)) {
+            return &ctx->src[i];
         }
     }
     ctx->src = rkb_realloc(ctx->src, (ctx->n_src + 1) * sizeof(*ctx->src));
-    ctx->src[ctx->n_src].name = rkb_strdup(file);
-    ctx->src[ctx->n_src].text = read_small_file(file);
-    return ctx->src[ctx->n_src++].text;
+    src_t *src = &ctx->src[ctx->n_src++];
+    memset(src, 0, sizeof(*src));
+    if (file != NULL) {
+        src->name = rkb_strdup(file);
+        src->text = read_regular_file(file);
+    } else if (ctx->text != NULL) {
+        src->text = rkb_strdup(ctx->text);
+    }
+    if (src->text == NULL) {
+        return src;
+    }
+    size_t cap = 64;
+    src->line_off = rkb_malloc(cap * sizeof(*src->line_off));
+    src->line_off[src->n_lines++] = 0;
+    for (const char *p = src->text; (p = strchr(p, '\n')) != NULL; p++) {
+        if (src->n_lines == cap) {
+            cap *= 2;
+            src->line_off =
+                rkb_realloc(src->line_off, cap * sizeof(*src->line_off));
+        }
+        src->line_off[src->n_lines++] = (size_t)(p + 1 - src->text);
+    }
+    return src;
 }
 
-/* Start of line number line (1-based) in text, or NULL. */
-static const char *line_start(const char *text, unsigned line) {
-    const char *p = text;
-    for (unsigned l = 1; l < line; l++) {
-        p = strchr(p, '\n');
-        if (p == NULL) {
-            return NULL;
-        }
-        p++;
+/* Start of line number line (1-based), or NULL. */
+static const char *src_line(const src_t *src, unsigned line) {
+    if (src->text == NULL || line < 1 || line > src->n_lines) {
+        return NULL;
     }
-    return p;
+    return src->text + src->line_off[line - 1];
 }
 
 static const char *skip_blank(const char *p) {
@@ -302,9 +334,9 @@ static const char *skip_blank(const char *p) {
  * report their own line. */
 static unsigned fix_elem_line(rkb_conf_ctx_t *ctx, const char *file,
                               unsigned line) {
-    const char *text = src_text(ctx, file);
-    const char *p;
-    if (text == NULL || line < 2 || (p = line_start(text, line)) == NULL) {
+    const src_t *src = src_get(ctx, file);
+    const char *p = src_line(src, line);
+    if (p == NULL) {
         return line;
     }
     p = skip_blank(p);
@@ -312,7 +344,7 @@ static unsigned fix_elem_line(rkb_conf_ctx_t *ctx, const char *file,
         return line;
     }
     for (unsigned l = line - 1; l >= 1; l--) {
-        p = skip_blank(line_start(text, l));
+        p = skip_blank(src_line(src, l));
         if (*p == '\n' || *p == '\0' || *p == '#' || *p == '*' ||
             (p[0] == '/' && (p[1] == '/' || p[1] == '*'))) {
             continue;
@@ -348,17 +380,21 @@ static int is_name_char(int c) {
     return isalnum(c) || c == '-' || c == '_' || c == '*';
 }
 
-/* Finds "name = <integer>" from the start of line on, skipping strings and
- * comments, and copies the literal (at most litsz-1 bytes) into lit.
- * @returns 1 if found, else 0. */
-static int find_int_literal(const char *text, unsigned line, const char *name,
+/* Finds "name = <integer>" with name on the given line (where libconfig
+ * puts a setting), skipping strings and comments, and copies the literal
+ * (at most litsz-1 bytes) into lit. @returns 1 if found, else 0. */
+static int find_int_literal(const src_t *src, unsigned line, const char *name,
                             char *lit, size_t litsz) {
-    const char *p = line_start(text, line);
+    const char *p = src_line(src, line), *eol;
     size_t nl = strlen(name);
     if (p == NULL) {
         return 0;
     }
-    while (*p != '\0') {
+    eol = strchr(p, '\n');
+    if (eol == NULL) {
+        eol = p + strlen(p);
+    }
+    while (p < eol) {
         const char *q = skip_space(p);
         if (q != p) {
             p = q;
@@ -415,12 +451,11 @@ static int find_int_literal(const char *text, unsigned line, const char *name,
  *          2: the literal (in lit) does not fit in a long long. */
 static int int_literal(rkb_conf_ctx_t *ctx, const config_setting_t *s,
                        long long *val, char *lit, size_t litsz) {
-    const char *text = src_text(ctx, config_setting_source_file(s));
+    const src_t *src = src_get(ctx, config_setting_source_file(s));
     const char *name = config_setting_name(s);
     int ival = config_setting_get_int(s);
-    if (text == NULL || name == NULL ||
-        !find_int_literal(text, config_setting_source_line(s), name, lit,
-                          litsz)) {
+    if (name == NULL || !find_int_literal(src, config_setting_source_line(s),
+                                          name, lit, litsz)) {
         return 0;
     }
     const char *digits = lit;
@@ -611,7 +646,11 @@ static void report_unknown(rkb_conf_ctx_t *ctx, const char *where,
                            const char *path) {
     const char *sugg = NULL;
     long entry;
-    size_t len = suggest(ctx, path, &sugg, &entry);
+    size_t len;
+    if (errs_full(ctx)) {
+        return;
+    }
+    len = suggest(ctx, path, &sugg, &entry);
     if (len > 0) {
         report(ctx, where, path, "unknown key (did you mean %.*s?)", (int)len,
                sugg);
@@ -1194,6 +1233,13 @@ static void apply_override(rkb_conf_ctx_t *ctx, size_t i, const char *text) {
     if (idx < 0) {
         /* A mistyped secret key must not leak its value either. */
         char *key = rkb_strndup(text, klen);
+        if (is_group(ctx, key)) {
+            char *origin = ovr_origin(text, klen, value, 1);
+            report(ctx, origin, key, "is a group, not a key");
+            free(origin);
+            free(key);
+            return;
+        }
         const char *sugg = NULL;
         long sidx;
         int secret =
@@ -1321,6 +1367,25 @@ static void read_error(rkb_conf_ctx_t *ctx, const char *path, int err) {
                         config_error_text(&ctx->cfg));
 }
 
+/* Refuses a file or string over RKB_CONF_FILE_MAX before libconfig reads
+ * it (a wrong -c, e.g. an RDB file, must not be parsed at length).
+ * A FIFO cannot be measured; libconfig reads it as it is. */
+static int too_large(rkb_conf_ctx_t *ctx, const char *path, const char *text) {
+    struct stat st;
+    if (path != NULL && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_size > RKB_CONF_FILE_MAX) {
+        report(ctx, path, NULL, "config file is larger than %d bytes",
+               RKB_CONF_FILE_MAX);
+        return 1;
+    }
+    if (path == NULL && text != NULL && strlen(text) > RKB_CONF_FILE_MAX) {
+        report(ctx, STRING_NAME, NULL, "config is larger than %d bytes",
+               RKB_CONF_FILE_MAX);
+        return 1;
+    }
+    return 0;
+}
+
 static int load(const rkb_conf_entry_t *table, void *out, const char *path,
                 const char *text, const char *const *overrides,
                 size_t n_overrides, rkb_conf_post_f *post,
@@ -1334,6 +1399,7 @@ static int load(const rkb_conf_entry_t *table, void *out, const char *path,
     ctx.n_entries = table_len(table);
     ctx.out = out;
     ctx.errs = errs;
+    ctx.errs_at_start = errs->n;
     ctx.fname = path ? path : (text ? STRING_NAME : NULL);
     ctx.text = text;
     ctx.n_ovr = n_overrides;
@@ -1345,18 +1411,21 @@ static int load(const rkb_conf_entry_t *table, void *out, const char *path,
     }
 
     config_init(&ctx.cfg);
-    errno = 0;
-    if (path != NULL) {
+    ok = 1;
+    if (too_large(&ctx, path, text)) {
+        ok = 0;
+    } else if (path != NULL) {
+        errno = 0;
         ok = config_read_file(&ctx.cfg, path);
     } else if (text != NULL) {
         ok = config_read_string(&ctx.cfg, text);
-    } else {
-        ok = 1;
     }
     if (!ok) {
         /* Nothing of the file can be trusted; still check the overrides
          * on their own so that every error is reported in one go. */
-        read_error(&ctx, path, errno);
+        if (config_error_type(&ctx.cfg) != CONFIG_ERR_NONE) {
+            read_error(&ctx, path, errno);
+        }
         config_destroy(&ctx.cfg);
         config_init(&ctx.cfg);
     }
@@ -1371,6 +1440,10 @@ static int load(const rkb_conf_entry_t *table, void *out, const char *path,
         }
     }
 
+    if (ctx.dropped > 0) {
+        rkb_conf_errors_add(errs, "%s: %zu more errors not shown",
+                            file_where(&ctx), ctx.dropped);
+    }
     config_destroy(&ctx.cfg);
     for (size_t i = 0; i < ctx.n_ovr; i++) {
         free(ctx.ovr[i].origin);
@@ -1381,6 +1454,7 @@ static int load(const rkb_conf_entry_t *table, void *out, const char *path,
     for (size_t i = 0; i < ctx.n_src; i++) {
         free(ctx.src[i].name);
         free(ctx.src[i].text);
+        free(ctx.src[i].line_off);
     }
     free(ctx.src);
     free(ctx.ovr);

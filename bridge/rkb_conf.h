@@ -25,6 +25,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Limits: a config file (or string) larger than this is refused before
+ * parsing; after this many errors a load stops collecting them and adds
+ * one line saying how many more it found. */
+#define RKB_CONF_FILE_MAX   (1024 * 1024)
+#define RKB_CONF_ERRORS_MAX 100
+
 /* Value types. Every string type is stored as an owned "char *" (NULL when
  * unset); the three checked ones only add a built-in format check. */
 typedef enum {

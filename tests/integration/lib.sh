@@ -359,6 +359,15 @@ count_records() {
   awk -v t="$2" '$2 == t' <<<"$out" | wc -l
 }
 
+topic_has() { inspect "$1" 2>/dev/null | grep -qE -- "$2"; }
+
+# wait_in_topic TOPIC ERE [SECONDS] -- waits until inspect shows a line
+# matching ERE.
+wait_in_topic() {
+  wait_for $((${3:-20} * 2)) 500 topic_has "$1" "$2" ||
+    fail "no record matching /$2/ in topic $1 within ${3:-20}s"
+}
+
 # kv KEY LINE -- the value of KEY=value in a line of the tool's output.
 kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2" | head -n 1; }
 
@@ -423,26 +432,28 @@ wait_log() {
   fail "producer $name: no log line /$re/ within ${secs}s"
 }
 
-# producer_exit NAME SECONDS -- waits for the producer to exit and prints
-# its exit status; prints 'running' and returns 1 if it did not exit.
+# producer_exit NAME SECONDS -- waits for the producer to exit and sets
+# EXIT_RC to its exit status; returns 1 (EXIT_RC=running) if it still runs.
+# Not for $(...): a subshell cannot wait for this shell's children.
+EXIT_RC=
 producer_exit() {
-  local pid=${PROD_PID[$1]} i rc=0
+  local pid=${PROD_PID[$1]} i
   for ((i = 0; i < $2 * 10; i++)); do
     alive "$pid" || break
     sleep 0.1
   done
   if alive "$pid"; then
-    echo running
+    EXIT_RC=running
     return 1
   fi
-  wait "$pid" || rc=$?
-  echo "$rc"
+  EXIT_RC=0
+  wait "$pid" || EXIT_RC=$?
 }
 
-# stop_producer NAME -- SIGTERM; prints the exit status.
+# stop_producer NAME -- SIGTERM, then waits up to 45 s; sets EXIT_RC.
 stop_producer() {
   kill -TERM "${PROD_PID[$1]}" 2>/dev/null || true
-  producer_exit "$1" 45
+  producer_exit "$1" 45 || true
 }
 
 kill_producer() {
@@ -453,15 +464,17 @@ kill_producer() {
 # The producer's ACKed offset as the master shows it.
 producer_acked() { slave_offset "$MASTER" "${PROD_APORT[$1]}"; }
 
+CAUGHT_UP_OFFSET=
 acked_is_master_offset() {
   local m a
   m=$(master_offset "$MASTER")
   a=$(producer_acked "$1")
-  [[ -n $a && $a == "$m" ]]
+  [[ -n $a && $a == "$m" ]] && CAUGHT_UP_OFFSET=$m
 }
 
 # wait_caught_up NAME [SECONDS] -- the master shows the producer's ACKed
-# offset equal to master_repl_offset (writes must have stopped).
+# offset equal to master_repl_offset (writes must have stopped); sets
+# CAUGHT_UP_OFFSET to that offset.
 wait_caught_up() {
   local secs=${2:-10}
   wait_for $((secs * 5)) 200 acked_is_master_offset "$1" ||
@@ -540,6 +553,33 @@ export_journal() {
     fail "cannot parse the export output"
 }
 
+# export_settled NAME -- export_journal at a moment when the master's
+# offset stands still and the producer NAME has ACKed all of it (so all of
+# it is in Kafka): the master injects a PING every 10 s, so try again when
+# one lands during the export. Sets SETTLED_OFFSET; fails unless
+# export-stream ends exactly there and starts at the snapshot's offset.
+SETTLED_OFFSET=
+export_settled() {
+  local attempt m1 m2
+  for attempt in 1 2 3; do
+    wait_caught_up "$1" 15
+    m1=$(master_offset "$MASTER")
+    [[ $m1 == "$CAUGHT_UP_OFFSET" ]] || continue
+    export_journal
+    m2=$(master_offset "$MASTER")
+    if [[ $m1 == "$m2" ]]; then
+      SETTLED_OFFSET=$m1
+      [[ $STREAM_FIRST == "$RDB_OFFSET" ]] ||
+        fail "export-stream first=$STREAM_FIRST != the snapshot's offset $RDB_OFFSET"
+      [[ $STREAM_END == "$m1" ]] ||
+        fail "export-stream end=$STREAM_END != master_repl_offset $m1 (ACKed by the producer)"
+      return 0
+    fi
+    log "master offset moved $m1 -> $m2 during the export (a PING); again"
+  done
+  fail "the master offset never stood still for an export"
+}
+
 # replay_check NAME -- loads the exported RDB into a fresh redis-server
 # NAME, applies the exported stream as a client, and compares the result
 # with the master (DEBUG DIGEST, streams' groups, FUNCTION LIST).
@@ -559,6 +599,22 @@ replay_check() {
     fail "RDB + stream replayed into a fresh server differ from the master: $out"
   log "$out"
   stop_redis "$name"
+}
+
+# prime_backlog NAME -- makes master NAME create its replication backlog
+# (a replica connects and leaves), so that its offsets grow from now on.
+prime_backlog() {
+  local out
+  local -a auth
+  mapfile -t auth < <(pyauth "$1")
+  out=$("$PYTHON" "$TOOLS/psync_tap.py" --port "${REDIS_PORT[$1]}" --prime "${auth[@]}" 2>&1) ||
+    fail "priming the backlog of $1 failed: $out"
+  rcli "$1" SET it:primed 1 >/dev/null
+  wait_for 100 100 bgsave_done "$1" || fail "$1 still saves an RDB for the priming replica"
+}
+
+bgsave_done() {
+  [[ $(info_field "$1" rdb_bgsave_in_progress persistence) == 0 ]]
 }
 
 # psync_check -- the exported stream bytes equal the master's backlog for

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "rkb_buf.h"
 #include "rkb_conf.h"
 #include "rkb_mem.h"
 #include "prod_conf.h"
@@ -690,6 +691,7 @@ static void test_override_errors(void **state) {
         "db.password=hunter3",
         "size.big=99999999999999999999",
         "srv.host=a\nb",
+        "srv=x",
     };
     assert_int_equal(tload(f, "", ovr, NOVR(ovr)), -1);
     /* first what -o alone shows, then the checks of the values it set */
@@ -706,6 +708,7 @@ static void test_override_errors(void **state) {
         "-o db.password=(redacted): db.password: unknown key",
         "-o size.big=99999999999999999999: size.big: 99999999999999999999 "
         "is outside allowed range 0..9223372036854775807",
+        "-o srv=(redacted): srv: is a group, not a key",
         "-o srv.port=70000: srv.port: 70000 is outside allowed range "
         "1..65535",
         "-o srv.secret=(redacted): srv.secret: too short",
@@ -989,6 +992,63 @@ static void test_every_prefix(void **state) {
     }
     assert_int_equal(tload(f, text, NULL, 0), 0);
     free(buf);
+}
+
+static void append_str(rkb_buf_t *b, const char *s) {
+    rkb_buf_append(b, s, strlen(s));
+}
+
+static void test_limits(void **state) {
+    fixture_t *f = *state;
+    rkb_buf_t b = RKB_BUF_INIT;
+    char line[64], want[256];
+
+    /* too many errors: the first RKB_CONF_ERRORS_MAX, then a count */
+    for (int i = 0; i < RKB_CONF_ERRORS_MAX + 50; i++) {
+        int n = snprintf(line, sizeof(line), "k%d = 1;\n", i);
+        rkb_buf_append(&b, line, (size_t)n);
+    }
+    rkb_buf_append(&b, "", 1);
+    assert_int_equal(tload(f, b.data, REQ, 1), -1);
+    assert_int_equal(f->errs.n, RKB_CONF_ERRORS_MAX + 1);
+    assert_string_equal(f->errs.v[0], "<string>:1: k0: unknown key");
+    assert_string_equal(f->errs.v[RKB_CONF_ERRORS_MAX],
+                        "<string>: 50 more errors not shown");
+    rkb_buf_free(&b);
+
+    /* a big list loads in linear time, each element with its line */
+    append_str(&b, "srv = { req = \"r\"; };\nlist = { items = (\n");
+    for (int i = 0; i < 20000; i++) {
+        int n = snprintf(line, sizeof(line), "%s\"k=%d\"\n\n", i ? "," : "", i);
+        rkb_buf_append(&b, line, (size_t)n);
+    }
+    append_str(&b, "); };\n");
+    rkb_buf_append(&b, "", 1);
+    assert_int_equal(tload(f, b.data, NULL, 0), 0);
+    assert_int_equal(f->t.items.n, 20000);
+    assert_string_equal(f->t.items.origin[0], "<string>:3");
+    assert_string_equal(f->t.items.origin[19999], "<string>:40001");
+    assert_string_equal(f->t.items.v[19999], "k=19999");
+
+    /* over RKB_CONF_FILE_MAX: refused before parsing */
+    b.len--; /* the NUL */
+    while (b.len <= RKB_CONF_FILE_MAX) {
+        append_str(&b, "# padding padding padding padding\n");
+    }
+    rkb_buf_append(&b, "", 1);
+    assert_int_equal(tload(f, b.data, REQ, 1), -1);
+    snprintf(want, sizeof(want), "<string>: config is larger than %d bytes",
+             RKB_CONF_FILE_MAX);
+    EXPECT_ERRORS(&f->errs, want);
+    const char *path = write_file(f, "big.conf", b.data, b.len - 1);
+    rkb_conf_free(ttable, &f->t);
+    rkb_conf_errors_free(&f->errs);
+    assert_int_equal(rkb_conf_load(ttable, &f->t, path, REQ, 1, NULL, &f->errs),
+                     -1);
+    snprintf(want, sizeof(want), "%s: config file is larger than %d bytes",
+             path, RKB_CONF_FILE_MAX);
+    EXPECT_ERRORS(&f->errs, want);
+    rkb_buf_free(&b);
 }
 
 /* ------------------------------------------------------------------------
@@ -1383,6 +1443,7 @@ int main(void) {
         T(test_doc),
         T(test_table_check),
         T(test_every_prefix),
+        T(test_limits),
         T(test_prod_empty_plus_overrides),
         T(test_prod_every_key),
         T(test_prod_cross_checks),

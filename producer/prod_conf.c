@@ -73,6 +73,21 @@ static int check_property(const rkb_conf_value_t *v, char *err, size_t errsz) {
                  (int)nlen, s);
         return -1;
     }
+    /* The journal's guarantees rest on these; a property must not weaken
+     * them, and silently overriding the user would hide the conflict. */
+    static const char *const fixed[] = {
+        "acks", "request.required.acks", "enable.idempotence",
+        "message.timeout.ms", "delivery.timeout.ms", "transactional.id",
+        "max.in.flight.requests.per.connection", "max.in.flight", NULL};
+    for (size_t i = 0; fixed[i]; i++) {
+        if (strlen(fixed[i]) == nlen && memcmp(s, fixed[i], nlen) == 0) {
+            snprintf(err, errsz,
+                     "%.*s is fixed by rkbridge (acks=all, idempotence on, "
+                     "no message timeout) and cannot be set",
+                     (int)nlen, s);
+            return -1;
+        }
+    }
     return 0;
 }
 

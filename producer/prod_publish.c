@@ -143,8 +143,8 @@ prod_publish_t *prod_publish_new(const prod_publish_opts_t *opts, char *errstr,
     }
     prod_publish_t *pub = rkb_calloc(1, sizeof(*pub));
     pub->io_pipe[0] = pub->io_pipe[1] = -1;
-    /* Durability settings come first so a user property cannot weaken
-     * them silently: we set them again after the user's below. */
+    /* The journal's guarantees rest on these (prod_conf refuses them as
+     * user properties). */
     static const char *const forced[][2] = {
         {"enable.idempotence", "true"},
         {"acks", "all"},

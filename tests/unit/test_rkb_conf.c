@@ -1105,7 +1105,7 @@ static void test_prod_every_key(void **state) {
              "kafka = {\n"
              "  brokers = \"k1:9092,k2:9092\"; topic = \"redis.main\";\n"
              "  snapshot_topic = \"redis.main.rdb\";\n"
-             "  properties = ( \"linger.ms=5\", \"acks=all\" );\n"
+             "  properties = ( \"linger.ms=5\", \"batch.size=65536\" );\n"
              "  replication_factor = 3;\n"
              "};\n"
              "producer = { frame_bytes = 1024; chunk_bytes = 1000000;\n"
@@ -1260,7 +1260,9 @@ static void test_prod_properties(void **state) {
                        "    \"=x\",\n"
                        "    \"bootstrap.servers=a:1\",\n"
                        "    \"debug=\",\n"
-                       "    \"a b=1\"\n"
+                       "    \"a b=1\",\n"
+                       "    \"acks=1\",\n"
+                       "    \"message.timeout.ms=5000\"\n"
                        "  );\n"
                        "};\n";
     assert_int_equal(pload(f, text, NULL, 0), -1);
@@ -1270,7 +1272,13 @@ static void test_prod_properties(void **state) {
                   "<string>:7: kafka.properties: bootstrap.servers: set the "
                   "brokers with kafka.brokers",
                   "<string>:9: kafka.properties: expected \"name=value\" (no "
-                  "blanks in the name)");
+                  "blanks in the name)",
+                  "<string>:10: kafka.properties: acks is fixed by rkbridge "
+                  "(acks=all, idempotence on, no message timeout) and cannot "
+                  "be set",
+                  "<string>:11: kafka.properties: message.timeout.ms is fixed "
+                  "by rkbridge (acks=all, idempotence on, no message timeout) "
+                  "and cannot be set");
 }
 
 static void test_prod_password_file(void **state) {

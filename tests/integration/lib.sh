@@ -10,7 +10,7 @@
 #
 # Environment: RKB_BIN_DIR (rkbridge-producer, rkbridge; default
 # build/bin), RKB_SOURCE_DIR (the source tree; default ../.. from here),
-# RKB_IT_VERBOSE=1 to print every step's command output.
+# RKB_KEEP_TMP=1 to keep $T, PYTHON (default python3).
 #
 # Exit codes: 0 pass, 1 fail (fail MSG), 77 skip (skip MSG).
 

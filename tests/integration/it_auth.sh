@@ -8,6 +8,7 @@
 #  * a wrong password: the producer exits 2 within a few seconds with one
 #    clear line naming the master and WRONGPASS;
 #  * no password text ever appears in any producer log.
+# shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
 deadline 120
 require_cmd redis-server redis-cli

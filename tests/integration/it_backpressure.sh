@@ -8,6 +8,7 @@
 # is started again on the same dir and port: the producer catches up (the
 # master shows its ACKed offset = master_repl_offset), without a second
 # full sync, and the RDB plus the stream replay to the master's data.
+# shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
 deadline 220
 require_cmd redis-server redis-cli

@@ -13,6 +13,7 @@
 #  * a topic that cannot be created (replication factor 3 on one broker):
 #    exit 2 with a clear line;
 #  * a stream topic with 3 partitions: exit 2 with a line naming it.
+# shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
 deadline 180
 require_cmd redis-server redis-cli

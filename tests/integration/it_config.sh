@@ -7,6 +7,7 @@
 #    both errors are printed, each with file:line;
 #  * a syntax error: exit 1 with file:line; a bad -o value: exit 1.
 # No servers are needed.
+# shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
 deadline 50
 require_bins

@@ -13,6 +13,7 @@
 #  (e) the RDB loaded into a fresh server plus the stream replayed into it
 #      give the master's data (DEBUG DIGEST, stream groups, FUNCTION LIST).
 # The argument selects repl-diskless-sync yes (EOF framing) or no ($len).
+# shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
 
 mode=${1:-diskless}

@@ -9,6 +9,7 @@
 #    master_repl_offset; then a burst of writes and SIGTERM: exit 0, and
 #    the last REPLCONF ACK it sent (seen through a recording TCP proxy)
 #    and its final durable offset both equal master_repl_offset.
+# shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
 deadline 170
 require_cmd redis-server redis-cli

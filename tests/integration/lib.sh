@@ -14,6 +14,9 @@
 #
 # Exit codes: 0 pass, 1 fail (fail MSG), 77 skip (skip MSG).
 
+# Variables set here are read by the tests that source this file.
+# shellcheck disable=SC2034
+
 set -eEuo pipefail
 
 IT_NAME=$(basename "$0" .sh)
@@ -24,6 +27,7 @@ TOOL_BIN=$RKB_BIN_DIR/rkbridge
 TOOLS=$RKB_SOURCE_DIR/tests/tools
 KAFKA_SCRIPT=$RKB_SOURCE_DIR/deploy/local/kafka
 PYTHON=${PYTHON:-python3}
+export PYTHONDONTWRITEBYTECODE=1
 IT_START=$SECONDS
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/rkb-$IT_NAME.XXXXXX")
@@ -145,6 +149,7 @@ _watchdog() {
   wait "$sp" && kill -USR1 "$main"
 }
 deadline() {
+  # shellcheck disable=SC2064 # $1 is meant to expand now
   trap "fail 'test deadline of $1 s passed'" USR1
   _watchdog "$1" $$ </dev/null >/dev/null 2>&1 &
   track $! watchdog

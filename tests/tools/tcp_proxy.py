@@ -12,13 +12,10 @@
 """
 
 import argparse
-import os
 import re
 import socket
 import sys
 import threading
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
 def pump(src, dst, log, lock):

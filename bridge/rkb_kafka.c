@@ -22,6 +22,14 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac,
     rkb_log(level < RKB_LOG_WARN ? RKB_LOG_WARN : level, module, "%s", buf);
 }
 
+/* Errors that mean "Kafka is not reachable right now": retry later. */
+static int transient(rd_kafka_resp_err_t kr) {
+    return kr == RD_KAFKA_RESP_ERR__TIMED_OUT ||
+           kr == RD_KAFKA_RESP_ERR__TRANSPORT ||
+           kr == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ||
+           kr == RD_KAFKA_RESP_ERR__RESOLVE;
+}
+
 static int conf_set(rd_kafka_conf_t *conf, const char *name,
                     const char *value, const char *where, char *errstr,
                     size_t errstr_size) {
@@ -108,10 +116,7 @@ static rkb_err_t create_topic(rd_kafka_t *rk, const char *topic,
         rd_kafka_resp_err_t kr = rd_kafka_event_error(rkev);
         snprintf(errstr, errstr_size, "cannot create topic '%s': %s", topic,
                  rd_kafka_event_error_string(rkev));
-        err = (kr == RD_KAFKA_RESP_ERR__TIMED_OUT ||
-               kr == RD_KAFKA_RESP_ERR__TRANSPORT)
-                  ? RKB_ETIMEDOUT
-                  : RKB_EKAFKA;
+        err = transient(kr) ? RKB_ETIMEDOUT : RKB_EKAFKA;
         goto out;
     }
     size_t n = 0;
@@ -242,10 +247,7 @@ rkb_err_t rkb_kafka_reader_watermarks(rkb_kafka_reader_t *rd,
         snprintf(errstr, errstr_size,
                  "cannot read offsets of topic '%s' partition %d: %s", topic,
                  (int)partition, rd_kafka_err2str(kr));
-        return kr == RD_KAFKA_RESP_ERR__TIMED_OUT ||
-                       kr == RD_KAFKA_RESP_ERR__TRANSPORT
-                   ? RKB_ETIMEDOUT
-                   : RKB_EKAFKA;
+        return transient(kr) ? RKB_ETIMEDOUT : RKB_EKAFKA;
     }
     return RKB_OK;
 }

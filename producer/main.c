@@ -175,6 +175,9 @@ static int run(prod_ctx_t *ctx) {
     if (rc < 0) {
         return EXIT_FATAL;
     }
+    if (stop_requested) {
+        return 0;
+    }
     prod_pos_t start;
     backoff = 500;
     do {

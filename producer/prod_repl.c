@@ -123,6 +123,7 @@ static void link_error(prod_repl_t *r, const char *fmt, ...) {
     }
     if (r->state == PROD_REPL_TRANSFER) {
         prod_publish_snapshot_abort(r->pub);
+        r->awaiting_snapshot = 0;
         rkb_log(RKB_LOG_WARN, "repl",
                 "full sync abandoned: the snapshot records written so far "
                 "have no end record and will be ignored by readers");

@@ -1,0 +1,61 @@
+/* cons_conf.h -- the consumer's configuration: its key table and the plain
+ * struct it is loaded into (see rkb_conf.h for the engine, docs/CONFIG.md
+ * for the keys). Loaded once by main before anything starts; the rest of
+ * the consumer reads the struct and never sees libconfig.
+ * Never logs, not thread-safe. */
+#ifndef CONS_CONF_H
+#define CONS_CONF_H
+#include <stddef.h>
+#include <stdio.h>
+#include "rkb_conf.h"
+
+/* Kafka's own limit on topic name length. */
+#define CONS_TOPIC_MAX 249
+
+typedef struct cons_conf_s {
+    char *mode; /* "relay" or "apply" */
+
+    /* kafka */
+    char *kafka_brokers;                 /* "host:port[,host:port...]" */
+    char *kafka_topic;                   /* the stream topic */
+    char *kafka_snapshot_topic;          /* never NULL after a good load */
+    char *kafka_group;                   /* the region's consumer group */
+    rkb_conf_strlist_t kafka_properties; /* "name=value" for librdkafka */
+
+    /* relay mode */
+    char *relay_listen;   /* "host:port" replicas connect to */
+    char *relay_password; /* NULL: replicas need no AUTH */
+
+    /* metrics and logging */
+    char *metrics_listen; /* "host:port", NULL: no metrics endpoint */
+    char *log_level;      /* "err" "warn" "notice" "info" "debug" */
+} cons_conf_t;
+
+/* The consumer's key table, terminated by an entry with a NULL key. */
+extern const rkb_conf_entry_t cons_conf_table[];
+
+/** Loads the consumer configuration into cfg (its previous content is
+ *  overwritten, not freed): path may be NULL (no file); overrides are
+ *  n strings "path=value" (borrowed). Besides the checks of each key it
+ *  checks the keys together and derives kafka.snapshot_topic.
+ *  @returns 0, or -1 with every problem appended to errs.
+ *  Either way release cfg with cons_conf_free(). */
+int cons_conf_load(cons_conf_t *cfg, const char *path,
+                   const char *const *overrides, size_t n,
+                   rkb_conf_errors_t *errs);
+
+/** The same from the text of a file; errors name "<string>". For tests. */
+int cons_conf_load_string(cons_conf_t *cfg, const char *text,
+                          const char *const *overrides, size_t n,
+                          rkb_conf_errors_t *errs);
+
+/** Frees what cfg owns (the password is wiped first). Safe twice. */
+void cons_conf_free(cons_conf_t *cfg);
+
+/** --dump-config: the effective configuration, secrets redacted. */
+void cons_conf_dump(const cons_conf_t *cfg, FILE *fp);
+
+/** --config-doc: the markdown key table of docs/CONFIG.md. */
+void cons_conf_doc(FILE *fp);
+
+#endif

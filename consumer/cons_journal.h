@@ -83,7 +83,7 @@ typedef struct cons_feed_s {
     uint64_t chain_start;
     int in_chain;
     uint64_t abandoned;  /* chains dropped (for logs and tests) */
-    char errstr[160];    /* why CONS_FEED_GAP */
+    char errstr[256];    /* why CONS_FEED_GAP */
 } cons_feed_t;
 
 /** Starts following replid at pos (the replica holds bytes up to pos). */

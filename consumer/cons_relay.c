@@ -12,11 +12,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -580,14 +583,15 @@ static void on_accept(rkb_ev_t *ev, int lfd, void *arg, int mask) {
     for (;;) {
         struct sockaddr_storage ss;
         socklen_t slen = sizeof(ss);
-        int fd = accept4(lfd, (struct sockaddr *)&ss, &slen,
-                         SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept(lfd, (struct sockaddr *)&ss, &slen);
         if (fd == -1) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
                 rkb_log(RKB_LOG_WARN, "relay", "accept: %s", strerror(errno));
             }
             return;
         }
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
         cli_t *c = rkb_calloc(1, sizeof(*c));
         c->r = r;
         c->fd = fd;
@@ -631,6 +635,9 @@ static int snap_record(cli_t *c, const rkb_msg_t *m, int64_t koff) {
         c->next_koff = c->snap_begin;
         return assign(c->rk, c->r->snapshot_topic, 0, c->snap_begin) ? -1
                                                                       : 0;
+    }
+    if (koff > c->snap_end) {
+        return 0; /* fetched for an earlier assignment */
     }
     if (m->type == RKB_MSG_SNAPSHOT_CHUNK &&
         m->u.snap_chunk.sync_id == c->sync_id) {
@@ -763,7 +770,8 @@ static void pump_tail(cons_relay_t *r) {
                         r->ix.n_ids ? cons_index_replid(&r->ix) : "-",
                         r->ix.end,
                         r->ix.have_resync ? "" : " (no snapshot yet)");
-                for (cli_t *c = r->clients; c; c = c->next) {
+                for (cli_t *c = r->clients, *next; c; c = next) {
+                    next = c->next;
                     if (c->state == CLI_WAIT_INDEX) {
                         serve_psync(c);
                         cli_flush(c);

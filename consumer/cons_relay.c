@@ -61,6 +61,7 @@ typedef struct cli_s {
     const char *topic;     /* topic assigned (borrowed from r) */
     int64_t next_koff;     /* next Kafka offset expected */
     int64_t snap_begin, snap_end;
+    int32_t snap_part;
     uint64_t sync_id, rdb_size, rdb_sent, crc;
     cons_feed_t feed;
     int feeding;
@@ -352,6 +353,7 @@ static void start_full_sync(cli_t *c) {
     c->sync_id = rs->u.resync.sync_id;
     c->snap_begin = rs->u.resync.begin_offset;
     c->snap_end = rs->u.resync.end_offset;
+    c->snap_part = rs->u.resync.partition;
     c->rdb_size = c->rdb_sent = c->crc = 0;
     c->state = CLI_SNAP_END;
     c->topic = r->snapshot_topic;
@@ -633,7 +635,8 @@ static int snap_record(cli_t *c, const rkb_msg_t *m, int64_t koff) {
         c->state = CLI_SNAP_DATA;
         c->topic = c->r->snapshot_topic;
         c->next_koff = c->snap_begin;
-        return assign(c->rk, c->r->snapshot_topic, 0, c->snap_begin) ? -1
+        return assign(c->rk, c->r->snapshot_topic, c->snap_part,
+                      c->snap_begin) ? -1
                                                                       : 0;
     }
     if (koff > c->snap_end) {
@@ -752,6 +755,27 @@ static void pump_cli(cli_t *c) {
     cli_flush(c);
 }
 
+/* The index reached the end the topic had when we started (or later):
+ * PSYNCs waiting for it are answered now. */
+static void set_ready(cons_relay_t *r) {
+    if (r->tail_ready) {
+        return;
+    }
+    r->tail_ready = 1;
+    rkb_log(RKB_LOG_NOTICE, "relay",
+            "journal indexed: %" PRIu64 " records, replid %s, offset %" PRIu64
+            "%s",
+            r->ix.records, r->ix.n_ids ? cons_index_replid(&r->ix) : "-",
+            r->ix.end, r->ix.have_resync ? "" : " (no snapshot yet)");
+    for (cli_t *c = r->clients, *next; c; c = next) {
+        next = c->next;
+        if (c->state == CLI_WAIT_INDEX) {
+            serve_psync(c);
+            cli_flush(c);
+        }
+    }
+}
+
 /* Indexes what the stream topic gained. */
 static void pump_tail(cons_relay_t *r) {
     char why[256];
@@ -761,24 +785,8 @@ static void pump_tail(cons_relay_t *r) {
             return;
         }
         if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            if (!r->tail_ready) {
-                r->tail_ready = 1;
-                rkb_log(RKB_LOG_NOTICE, "relay",
-                        "journal indexed: %" PRIu64 " records, replid %s, "
-                        "offset %" PRIu64 "%s",
-                        r->ix.records,
-                        r->ix.n_ids ? cons_index_replid(&r->ix) : "-",
-                        r->ix.end,
-                        r->ix.have_resync ? "" : " (no snapshot yet)");
-                for (cli_t *c = r->clients, *next; c; c = next) {
-                    next = c->next;
-                    if (c->state == CLI_WAIT_INDEX) {
-                        serve_psync(c);
-                        cli_flush(c);
-                    }
-                }
-            }
             rd_kafka_message_destroy(msg);
+            set_ready(r);
             continue;
         }
         if (msg->err) {
@@ -796,6 +804,16 @@ static void pump_tail(cons_relay_t *r) {
             cons_index_add(&r->ix, msg->offset, &m);
         }
         rd_kafka_message_destroy(msg);
+        /* Under a steady write load the partition end moves on and no
+         * EOF event comes; the high watermark the last fetch saw says
+         * when the start-up backlog is indexed. */
+        int64_t lo, hi;
+        if (!r->tail_ready &&
+            rd_kafka_get_watermark_offsets(r->tail, r->topic, 0, &lo, &hi) ==
+                RD_KAFKA_RESP_ERR_NO_ERROR &&
+            hi > 0 && r->ix.next_koff >= hi) {
+            set_ready(r);
+        }
     }
 }
 

@@ -60,10 +60,6 @@ static const char *state_names[] = {
     "psync",    "transfer",       "snapshot-flush", "streaming",
 };
 
-const char *prod_repl_state_name(prod_repl_state_t state) {
-    return state_names[state];
-}
-
 static void set_state(prod_repl_t *r, prod_repl_state_t state) {
     r->state = state;
     r->state_since = rkb_mono_ms();

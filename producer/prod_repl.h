@@ -59,7 +59,6 @@ int prod_repl_fatal(const prod_repl_t *r, const char **errstr);
 void prod_repl_set_fatal(prod_repl_t *r, const char *errstr);
 
 prod_repl_state_t prod_repl_state(const prod_repl_t *r);
-const char *prod_repl_state_name(prod_repl_state_t state);
 /** The position published so far (a safe point). */
 const prod_pos_t *prod_repl_position(const prod_repl_t *r);
 /** The last offset ACKed to the master. */

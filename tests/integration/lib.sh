@@ -636,3 +636,76 @@ psync_check() {
     fail "journaled stream differs from the master's backlog: $(head -c 300 "$T/export/cmp.txt")"
   log "stream bytes $STREAM_FIRST..$STREAM_END equal the master's backlog ($n bytes)"
 }
+
+# ---------------------------------------------------------------- consumer
+
+CONSUMER_BIN=$RKB_BIN_DIR/rkbridge-consumer
+declare -A CONS_PID=() CONS_LOG=() CONS_PORT=() CONS_STARTS=()
+
+# start_consumer NAME [-o key=value]... -- runs rkbridge-consumer (relay
+# mode) with an empty config file, logging to $T/consumer-NAME.N.log.
+# Unless given, kafka.brokers=$BROKERS, kafka.topic=$TOPIC, log.level=info
+# and relay.listen=127.0.0.1:(a free port, kept across restarts of NAME,
+# in CONS_PORT[NAME]) are added.
+start_consumer() {
+  local name=$1 a
+  shift
+  [[ -x $CONSUMER_BIN ]] || fail "no consumer binary at $CONSUMER_BIN (set RKB_BIN_DIR)"
+  local given=" " prev=
+  for a in "$@"; do
+    [[ $prev == -o ]] && given+="${a%%=*} "
+    prev=$a
+  done
+  local -a args=()
+  cons_default() { [[ $given == *" $1 "* ]] || args+=(-o "$1=$2"); }
+  if [[ -n $BROKERS ]]; then cons_default kafka.brokers "$BROKERS"; fi
+  if [[ -n $TOPIC ]]; then cons_default kafka.topic "$TOPIC"; fi
+  CONS_PORT[$name]=${CONS_PORT[$name]:-$(free_port)}
+  cons_default relay.listen "127.0.0.1:${CONS_PORT[$name]}"
+  cons_default log.level info
+  local n=$((${CONS_STARTS[$name]:-0} + 1))
+  CONS_STARTS[$name]=$n
+  CONS_LOG[$name]=$T/consumer-$name.$n.log
+  [[ -f $T/consumer.conf ]] || : >"$T/consumer.conf"
+  "$CONSUMER_BIN" -c "$T/consumer.conf" "${args[@]}" "$@" \
+    </dev/null >"${CONS_LOG[$name]}" 2>&1 &
+  CONS_PID[$name]=$!
+  track "$!" "consumer-$name"
+  log "consumer $name started (pid $!, relay port ${CONS_PORT[$name]}, log ${CONS_LOG[$name]##*/})"
+}
+
+# cons_wait_log NAME ERE [SECONDS] -- waits for a line in the consumer's
+# current log; fails if it exits first or the time passes.
+cons_wait_log() {
+  local name=$1 re=$2 secs=${3:-30} i
+  for ((i = 0; i < secs * 10; i++)); do
+    grep -qE -- "$re" "${CONS_LOG[$name]}" && return 0
+    alive "${CONS_PID[$name]}" || fail "consumer $name exited while waiting for /$re/"
+    sleep 0.1
+  done
+  fail "consumer $name: no log line /$re/ within ${secs}s"
+}
+
+# stop_consumer NAME -- SIGTERM, waits up to 20 s; sets EXIT_RC (or
+# "running").
+stop_consumer() {
+  local pid=${CONS_PID[$1]} i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 200; i++)); do
+    alive "$pid" || break
+    sleep 0.1
+  done
+  if alive "$pid"; then
+    EXIT_RC=running
+    return 0
+  fi
+  EXIT_RC=0
+  wait "$pid" || EXIT_RC=$?
+}
+
+# relay_cli NAME ARGS... -- redis-cli against consumer NAME's relay port.
+relay_cli() {
+  local name=$1
+  shift
+  redis-cli -h 127.0.0.1 -p "${CONS_PORT[$name]}" "$@"
+}

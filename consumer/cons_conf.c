@@ -93,7 +93,8 @@ const rkb_conf_entry_t cons_conf_table[] = {
             "`kafka.topic`."},
     {.key = "kafka.group", .type = RKB_CONF_STRING,
      .def_str = "rkbridge-consumer", .offset = OFF(kafka_group),
-     .doc = "Kafka consumer group of this region."},
+     .doc = "Consumer group of this region: the relay commits to it the "
+            "stream-topic offset all its replicas acknowledged."},
     {.key = "kafka.properties", .type = RKB_CONF_STRLIST,
      .check = check_property, .offset = OFF(kafka_properties),
      .doc = "librdkafka properties as `\"name=value\"` strings; each `-o` "

@@ -137,7 +137,7 @@ int cons_index_find(const cons_index_t *ix, const char *replid, uint64_t pos,
         return 0;
     }
     long long j = last_safe_before(ix, pos);
-    if (j < 0) {
+    if (j < 0 || ix->safe[j].koff + 1 < ix->low_koff) {
         return 0;
     }
     *from_koff = ix->safe[j].koff + 1;

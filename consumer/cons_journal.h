@@ -43,6 +43,8 @@ typedef struct cons_index_s {
     size_t n_safe, cap_safe;
     uint64_t end;      /* newest safe point */
     int64_t next_koff; /* Kafka offset after the last record added */
+    int64_t low_koff;  /* oldest Kafka offset the topic still holds
+                        * (retention), set by the caller; 0 if unknown */
     uint64_t records;  /* records added */
 } cons_index_t;
 
@@ -56,7 +58,8 @@ void cons_index_add(cons_index_t *ix, int64_t koff, const rkb_msg_t *m);
 const char *cons_index_replid(const cons_index_t *ix);
 
 /** Can a replica at (replid, pos) -- it holds the stream bytes up to
- *  offset pos -- continue from the journal? @returns 1 with *from_koff
+ *  offset pos -- continue from the journal (and are the records from
+ *  there on still in the topic, per low_koff)? @returns 1 with *from_koff
  *  (the Kafka offset to read the stream topic from) and follow (the replid
  *  of the records found there) set, or 0 (a full sync is needed). */
 int cons_index_find(const cons_index_t *ix, const char *replid, uint64_t pos,

@@ -137,7 +137,8 @@ static long parse_array(cons_proto_t *cp, const char *p, size_t n,
         if (n - pos < (size_t)blen + 2) {
             return 0;
         }
-        if (p[pos + (size_t)blen] != '\r' || p[pos + (size_t)blen + 1] != '\n') {
+        const char *crlf = p + pos + (size_t)blen;
+        if (crlf[0] != '\r' || crlf[1] != '\n') {
             fail(cp, "bulk string not followed by CRLF");
             return -1;
         }
@@ -295,6 +296,17 @@ static void classify_replconf(cons_cmd_t *cmd) {
     }
 }
 
+#define HEX "0123456789abcdef"
+
+/* How many of p[0..n) are in set. */
+static size_t strspn_n(const char *p, size_t n, const char *set) {
+    size_t i = 0;
+    while (i < n && p[i] != '\0' && strchr(set, p[i]) != NULL) {
+        i++;
+    }
+    return i;
+}
+
 static void classify_psync(cons_cmd_t *cmd) {
     const cons_arg_t *a = cmd->argv;
     if (cmd->argc < 3) {
@@ -307,11 +319,12 @@ static void classify_psync(cons_cmd_t *cmd) {
     }
     if (a[1].len == 1 && a[1].p[0] == '?') {
         cmd->replid[0] = '?';
-    } else if (a[1].len == 40) {
+    } else if (a[1].len == 40 && strspn_n(a[1].p, 40, HEX) == 40) {
         memcpy(cmd->replid, a[1].p, 40);
         cmd->replid[40] = '\0';
     } else {
-        /* Like Redis: an id of the wrong size just cannot match. */
+        /* Like Redis: an id that is not one just cannot match (and peer
+         * bytes never reach a log line). */
         cmd->replid[0] = '?';
     }
     cmd->type = CONS_CMD_PSYNC;

@@ -27,6 +27,8 @@
 #define CRON_MS 100         /* keepalives, commits, logs */
 #define KEEPALIVE_MS 1000   /* "\n" to a replica waiting for its RDB */
 #define COMMIT_MS 1000      /* consumer group commit period */
+#define REPLICA_TIMEOUT_MS 60000 /* no ACK for this long: drop (as Redis'
+                                  * repl-timeout) */
 #define PUMP_BUDGET 256     /* records per reader per pump */
 #define READ_CHUNK 16384
 
@@ -35,6 +37,8 @@ typedef enum {
     CLI_WAIT_INDEX,  /* PSYNC received; the index is not caught up yet */
     CLI_SNAP_END,    /* reading the snapshot's END record for its size */
     CLI_SNAP_DATA,   /* sending the RDB from the snapshot's chunks */
+    CLI_WAIT_ACK,    /* EOF-framed RDB sent: the stream waits for the
+                      * replica's first ACK, as a Redis master does */
     CLI_STREAM       /* sending the stream */
 } cli_state_t;
 
@@ -58,13 +62,18 @@ typedef struct cli_s {
     char announced[41];    /* replid the replica was told */
     /* Kafka */
     rd_kafka_t *rk;
+    int qpipe[2];          /* librdkafka writes here when records arrive */
     const char *topic;     /* topic assigned (borrowed from r) */
     int64_t next_koff;     /* next Kafka offset expected */
     int64_t snap_begin, snap_end;
     int32_t snap_part;
+    rkb_msg_t sync;        /* the RESYNC this full sync serves */
+    int64_t sync_koff;     /* its Kafka offset */
+    int eof_framing;       /* "$EOF:<mark>" rather than "$<size>" */
+    char mark[41];
     uint64_t sync_id, rdb_size, rdb_sent, crc;
     cons_feed_t feed;
-    int feeding;
+    int paused;            /* reader paused: out is over the bound */
     /* acks and timing */
     long long ack;
     int64_t ack_ms, last_send_ms;
@@ -90,21 +99,30 @@ struct cons_relay_s {
 
 /* A consumer handle that reads at explicit offsets (assign, no
  * subscription) and never commits by itself. */
+/* Sets name=value unless the user's kafka.properties set name. */
+static void conf_default(cons_relay_t *r, rd_kafka_conf_t *conf,
+                         const char *name, const char *value) {
+    char kerr[256];
+    size_t nlen = strlen(name);
+    for (size_t i = 0; i < r->n_props; i++) {
+        if (strncmp(r->props[i].text, name, nlen) == 0 &&
+            r->props[i].text[nlen] == '=') {
+            return;
+        }
+    }
+    rd_kafka_conf_set(conf, name, value, kerr, sizeof(kerr));
+}
+
+/* A consumer handle that reads at explicit offsets (assign, no
+ * subscription) and never commits by itself. */
 static rd_kafka_t *new_reader(cons_relay_t *r, int eof, char *errstr,
                               size_t errstr_size) {
     char kerr[256];
-    int has_queued = 0;
     rd_kafka_conf_t *conf = rkb_kafka_conf_new(r->brokers, r->props,
                                                r->n_props, errstr,
                                                errstr_size);
     if (conf == NULL) {
         return NULL;
-    }
-    for (size_t i = 0; i < r->n_props; i++) {
-        if (strncmp(r->props[i].text, "queued.max.messages.kbytes=", 27) ==
-            0) {
-            has_queued = 1;
-        }
     }
     rd_kafka_conf_set(conf, "group.id", r->group, kerr, sizeof(kerr));
     rd_kafka_conf_set(conf, "enable.auto.commit", "false", kerr,
@@ -115,11 +133,12 @@ static rd_kafka_t *new_reader(cons_relay_t *r, int eof, char *errstr,
                       kerr, sizeof(kerr));
     rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", kerr,
                       sizeof(kerr));
-    if (!has_queued) {
-        /* Each replica has its own reader: bound what each prefetches. */
-        rd_kafka_conf_set(conf, "queued.max.messages.kbytes", "8192", kerr,
-                          sizeof(kerr));
-    }
+    /* Each replica has its own reader: bound what each prefetches. */
+    conf_default(r, conf, "queued.max.messages.kbytes", "8192");
+    /* A reader moves from the snapshot's END record to its first chunk,
+     * and a new assignment waits for the fetch in flight: keep the
+     * broker's wait at the end of a partition short. */
+    conf_default(r, conf, "fetch.wait.max.ms", "50");
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, kerr, sizeof(kerr));
     if (rk == NULL) {
         snprintf(errstr, errstr_size, "cannot create Kafka consumer: %s",
@@ -233,6 +252,7 @@ static const char *cli_state_name(const cli_t *c) {
     case CLI_SNAP_END:
         return "wait_bgsave";
     case CLI_SNAP_DATA:
+    case CLI_WAIT_ACK:
         return "send_bulk";
     case CLI_STREAM:
         return "online";
@@ -322,8 +342,10 @@ static void start_stream(cli_t *c, const char *replid, uint64_t pos,
     cons_relay_t *r = c->r;
     cons_feed_free(&c->feed);
     cons_feed_init(&c->feed, replid, pos);
-    c->feeding = 1;
     c->state = CLI_STREAM;
+    /* The ACK timeout counts from here, not from PSYNC: an RDB may take
+     * long to send. */
+    c->ack_ms = rkb_mono_ms();
     c->topic = r->topic;
     c->next_koff = koff;
     if (assign(c->rk, r->topic, 0, koff)) {
@@ -331,11 +353,35 @@ static void start_stream(cli_t *c, const char *replid, uint64_t pos,
     }
 }
 
+/* 40 random hex characters for the EOF mark. @returns 0 or -1. */
+static int random_mark(char mark[41]) {
+    unsigned char rnd[20];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd == -1 ? -1 : read(fd, rnd, sizeof(rnd));
+    if (fd != -1) {
+        close(fd);
+    }
+    if (n != (ssize_t)sizeof(rnd)) {
+        return -1;
+    }
+    for (int i = 0; i < 20; i++) {
+        snprintf(mark + 2 * i, 3, "%02x", rnd[i]);
+    }
+    return 0;
+}
+
 static void start_full_sync(cli_t *c) {
     cons_relay_t *r = c->r;
     const rkb_msg_t *rs = &r->ix.resync;
     if (!r->ix.have_resync) {
         fail_cli(c, "the journal holds no complete snapshot to sync from");
+        return;
+    }
+    if (r->ix.resync_koff + 1 < r->ix.low_koff) {
+        /* Retention deleted stream records after the newest snapshot:
+         * only a new full sync of the producer can help. */
+        fail_cli(c, "the stream after the newest snapshot is no longer in "
+                    "Kafka (retention)");
         return;
     }
     r->full_syncs++;
@@ -350,16 +396,28 @@ static void start_full_sync(cli_t *c) {
         replyf(c, "+FULLRESYNC %s %" PRIu64 "\r\n", rs->replid,
                rs->end_offset);
     }
+    c->sync = *rs;
+    c->sync_koff = r->ix.resync_koff;
     c->sync_id = rs->u.resync.sync_id;
     c->snap_begin = rs->u.resync.begin_offset;
     c->snap_end = rs->u.resync.end_offset;
     c->snap_part = rs->u.resync.partition;
     c->rdb_size = c->rdb_sent = c->crc = 0;
-    c->state = CLI_SNAP_END;
     c->topic = r->snapshot_topic;
-    c->next_koff = c->snap_end;
-    if (assign(c->rk, r->snapshot_topic, rs->u.resync.partition,
-               c->snap_end)) {
+    /* With "capa eof" the size need not be known first, so the chunks are
+     * read in one pass and the END record checks them (size and CRC)
+     * before the mark that completes the transfer for the replica. */
+    c->eof_framing = !c->use_sync && (c->capa & CONS_CAPA_EOF) &&
+                     random_mark(c->mark) == 0;
+    if (c->eof_framing) {
+        replyf(c, "$EOF:%s\r\n", c->mark);
+        c->state = CLI_SNAP_DATA;
+        c->next_koff = c->snap_begin;
+    } else {
+        c->state = CLI_SNAP_END;
+        c->next_koff = c->snap_end;
+    }
+    if (assign(c->rk, r->snapshot_topic, c->snap_part, c->next_koff)) {
         fail_cli(c, "cannot read the snapshot topic");
     }
 }
@@ -398,6 +456,38 @@ static void serve_psync(cli_t *c) {
     start_full_sync(c);
 }
 
+static void pump_cli(cli_t *c);
+
+static void queue_readable(rkb_ev_t *ev, int fd, void *arg, int mask) {
+    char buf[64];
+    (void)ev;
+    (void)mask;
+    while (read(fd, buf, sizeof(buf)) > 0) {
+    }
+    pump_cli(arg);
+}
+
+/* librdkafka writes to a pipe when the reader's queue turns non-empty, so
+ * a record is sent as soon as it arrives; the pump timer still polls (the
+ * pipe is written only on that transition, and a paused reader must be
+ * resumed). Without the pipe the timer alone serves the replica. */
+static void watch_queue(cli_t *c) {
+    if (pipe(c->qpipe) == -1) {
+        c->qpipe[0] = c->qpipe[1] = -1;
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        fcntl(c->qpipe[i], F_SETFL, fcntl(c->qpipe[i], F_GETFL) | O_NONBLOCK);
+        fcntl(c->qpipe[i], F_SETFD, FD_CLOEXEC);
+    }
+    rd_kafka_queue_t *q = rd_kafka_queue_get_consumer(c->rk);
+    if (q != NULL) {
+        rd_kafka_queue_io_event_enable(q, c->qpipe[1], "1", 1);
+        rd_kafka_queue_destroy(q);
+    }
+    rkb_ev_add(c->r->ev, c->qpipe[0], RKB_EV_READ, queue_readable, c);
+}
+
 static void cmd_psync(cli_t *c, const cons_cmd_t *cmd) {
     cons_relay_t *r = c->r;
     char err[512];
@@ -417,6 +507,7 @@ static void cmd_psync(cli_t *c, const cons_cmd_t *cmd) {
         fail_cli(c, "cannot read Kafka");
         return;
     }
+    watch_queue(c);
     c->state = CLI_WAIT_INDEX;
     if (r->tail_ready) {
         serve_psync(c);
@@ -462,6 +553,10 @@ static void handle(cli_t *c, const cons_cmd_t *cmd) {
             c->ack = cmd->offset;
         }
         c->ack_ms = rkb_mono_ms();
+        if (c->state == CLI_WAIT_ACK) {
+            start_stream(c, c->sync.replid, c->sync.end_offset,
+                         c->sync_koff + 1);
+        }
         return; /* no reply, as from a master */
     }
     if (c->is_replica) {
@@ -572,7 +667,12 @@ static void cli_close(cli_t *c, const char *why) {
     }
     rkb_ev_del(r->ev, c->fd, RKB_EV_READ | RKB_EV_WRITE);
     close(c->fd);
-    destroy_reader(c->rk);
+    destroy_reader(c->rk); /* first: it may write to qpipe until gone */
+    if (c->qpipe[0] != -1) {
+        rkb_ev_del(r->ev, c->qpipe[0], RKB_EV_READ);
+        close(c->qpipe[0]);
+        close(c->qpipe[1]);
+    }
     cons_proto_destroy(c->cp);
     cons_feed_free(&c->feed);
     rkb_buf_free(&c->out);
@@ -600,6 +700,7 @@ static void on_accept(rkb_ev_t *ev, int lfd, void *arg, int mask) {
         c->id = ++r->next_id;
         c->cp = cons_proto_new();
         c->authed = r->password == NULL;
+        c->qpipe[0] = c->qpipe[1] = -1;
         c->last_send_ms = rkb_mono_ms();
         snprintf(c->ip, sizeof(c->ip), "?");
         if (ss.ss_family == AF_INET) {
@@ -621,6 +722,26 @@ static void on_accept(rkb_ev_t *ev, int lfd, void *arg, int mask) {
 
 /* One record of the snapshot topic for a replica in a SNAP_ state.
  * @returns 0 to go on, -1 when the link was failed. */
+/* The snapshot is sent: the stream follows from the RESYNC on. */
+static void snapshot_sent(cli_t *c) {
+    rkb_log(RKB_LOG_NOTICE, "relay",
+            "replica #%lu (%s:%lld): RDB sent (%" PRIu64 " bytes, crc64 "
+            "%016" PRIx64 " checked)%s",
+            c->id, c->ip, c->listen_port, c->rdb_sent, c->crc,
+            c->eof_framing ? "; the stream follows its first ACK"
+                           : ", now the stream");
+    if (c->eof_framing) {
+        /* A replica reading an EOF-framed RDB may read past the mark, so
+         * the stream must wait until it has loaded the RDB. */
+        reply(c, c->mark);
+        c->state = CLI_WAIT_ACK;
+        return;
+    }
+    start_stream(c, c->sync.replid, c->sync.end_offset, c->sync_koff + 1);
+}
+
+/* One record of the snapshot topic for a replica in a SNAP_ state.
+ * @returns 0 to go on, -1 when the link was failed. */
 static int snap_record(cli_t *c, const rkb_msg_t *m, int64_t koff) {
     char why[200];
     if (c->state == CLI_SNAP_END) {
@@ -633,11 +754,11 @@ static int snap_record(cli_t *c, const rkb_msg_t *m, int64_t koff) {
         c->rdb_size = m->u.snap_end.rdb_size;
         replyf(c, "$%" PRIu64 "\r\n", c->rdb_size);
         c->state = CLI_SNAP_DATA;
-        c->topic = c->r->snapshot_topic;
         c->next_koff = c->snap_begin;
         return assign(c->rk, c->r->snapshot_topic, c->snap_part,
-                      c->snap_begin) ? -1
-                                                                      : 0;
+                      c->snap_begin)
+                   ? -1
+                   : 0;
     }
     if (koff > c->snap_end) {
         return 0; /* fetched for an earlier assignment */
@@ -645,7 +766,8 @@ static int snap_record(cli_t *c, const rkb_msg_t *m, int64_t koff) {
     if (m->type == RKB_MSG_SNAPSHOT_CHUNK &&
         m->u.snap_chunk.sync_id == c->sync_id) {
         if (m->u.snap_chunk.rdb_pos != c->rdb_sent ||
-            c->rdb_sent + m->u.snap_chunk.len > c->rdb_size) {
+            (!c->eof_framing &&
+             c->rdb_sent + m->u.snap_chunk.len > c->rdb_size)) {
             snprintf(why, sizeof(why),
                      "snapshot chunk at RDB byte %" PRIu64 " but %" PRIu64
                      " were sent",
@@ -658,20 +780,28 @@ static int snap_record(cli_t *c, const rkb_msg_t *m, int64_t koff) {
         c->rdb_sent += m->u.snap_chunk.len;
         c->crc = rkb_crc64(c->crc, m->u.snap_chunk.data, m->u.snap_chunk.len);
     }
-    if (koff >= c->snap_end) {
-        if (c->rdb_sent != c->rdb_size) {
-            fail_cli(c, "snapshot incomplete in Kafka");
-            return -1;
-        }
-        /* The replica checks the RDB's own checksum too; this catches a
-         * corruption of the journal and says where it is. */
-        rkb_log(RKB_LOG_NOTICE, "relay",
-                "replica #%lu (%s:%lld): RDB sent (%" PRIu64
-                " bytes, crc64 %016" PRIx64 "), now the stream",
-                c->id, c->ip, c->listen_port, c->rdb_size, c->crc);
-        const rkb_msg_t *rs = &c->r->ix.resync;
-        start_stream(c, rs->replid, rs->end_offset, c->r->ix.resync_koff + 1);
+    if (koff < c->snap_end) {
+        return 0;
     }
+    if (m->type != RKB_MSG_SNAPSHOT_END ||
+        m->u.snap_end.sync_id != c->sync_id) {
+        fail_cli(c, "the snapshot's END record is not where the resync "
+                    "marker says");
+        return -1;
+    }
+    if (m->u.snap_end.rdb_size != c->rdb_sent ||
+        m->u.snap_end.crc64 != c->crc) {
+        snprintf(why, sizeof(why),
+                 "corrupt snapshot %016" PRIx64 ": END says %" PRIu64
+                 " bytes crc64 %016" PRIx64 ", chunks give %" PRIu64
+                 " bytes crc64 %016" PRIx64,
+                 c->sync_id, m->u.snap_end.rdb_size, m->u.snap_end.crc64,
+                 c->rdb_sent, c->crc);
+        /* Without the mark (EOF framing) the replica never loads it. */
+        fail_cli(c, why);
+        return -1;
+    }
+    snapshot_sent(c);
     return 0;
 }
 
@@ -713,6 +843,23 @@ static void pump_cli(cli_t *c) {
         (c->state != CLI_SNAP_END && c->state != CLI_SNAP_DATA &&
          c->state != CLI_STREAM)) {
         return;
+    }
+    if (c->out.len >= CONS_RELAY_OUT_MAX) {
+        if (!c->paused) {
+            c->paused = 1;
+            rkb_log(RKB_LOG_NOTICE, "relay",
+                    "replica #%lu (%s:%lld) is slow: %zu bytes queued, "
+                    "pausing its Kafka reader",
+                    c->id, c->ip, c->listen_port, c->out.len);
+        }
+        return;
+    }
+    if (c->paused) {
+        c->paused = 0;
+        rkb_log(RKB_LOG_NOTICE, "relay",
+                "replica #%lu (%s:%lld) reads again: resuming its Kafka "
+                "reader",
+                c->id, c->ip, c->listen_port);
     }
     for (int i = 0; i < PUMP_BUDGET && c->out.len < CONS_RELAY_OUT_MAX &&
                     !c->closing;
@@ -808,11 +955,12 @@ static void pump_tail(cons_relay_t *r) {
          * EOF event comes; the high watermark the last fetch saw says
          * when the start-up backlog is indexed. */
         int64_t lo, hi;
-        if (!r->tail_ready &&
-            rd_kafka_get_watermark_offsets(r->tail, r->topic, 0, &lo, &hi) ==
-                RD_KAFKA_RESP_ERR_NO_ERROR &&
-            hi > 0 && r->ix.next_koff >= hi) {
-            set_ready(r);
+        if (rd_kafka_get_watermark_offsets(r->tail, r->topic, 0, &lo, &hi) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+            r->ix.low_koff = lo > 0 ? lo : 0;
+            if (!r->tail_ready && hi > 0 && r->ix.next_koff >= hi) {
+                set_ready(r);
+            }
         }
     }
 }
@@ -870,6 +1018,11 @@ static int64_t cron_timer(rkb_ev_t *ev, int64_t id, void *arg) {
         next = c->next;
         if (c->rk) {
             rd_kafka_poll(c->rk, 0);
+        }
+        if (c->is_replica && c->state == CLI_STREAM && !c->closing &&
+            now - c->ack_ms > REPLICA_TIMEOUT_MS) {
+            cli_close(c, "timeout: no REPLCONF ACK for 60 s");
+            continue;
         }
         /* Redis replicas take a lone newline as a keepalive until the
          * RDB's "$" line arrives. */

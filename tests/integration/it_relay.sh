@@ -10,12 +10,17 @@
 #  (b) a write on a replica is refused with READONLY;
 #  (c) INFO replication and ROLE on the relay port show a master with the
 #      two replicas online at the master's offset;
+#  (c2) SYNC (redis-cli --rdb) gets the "$<size>"-framed RDB, byte for byte
+#      the snapshot export-rdb rebuilds (replicas, announcing capa eof,
+#      get the EOF framing);
 #  (d) garbage on the relay port gets a protocol error; the replicas keep
 #      being served;
 #  (e) a replica restarted with its data continues with +CONTINUE
-#      (partial resync) and converges;
+#      (partial resync) and converges, though the master wrote more than
+#      its own backlog (16 KB) meanwhile;
 #  (f) the consumer stopped with SIGTERM exits 0, and once restarted the
-#      replicas continue with +CONTINUE and converge;
+#      replicas continue with +CONTINUE and converge; the same after a
+#      SIGKILL under write load;
 #  (g) a replica restarted without data gets a full sync and converges;
 #  (h) a second consumer with relay.password: a replica with masterauth
 #      syncs; no AUTH gets NOAUTH, a wrong password WRONGPASS;
@@ -45,7 +50,9 @@ out=$("$CONSUMER_BIN" -o kafka.brokers=127.0.0.1:1 -o kafka.topic=t -o mode=appl
   fail "mode apply: exit $rc, '$out'"
 log "config: -t ok, missing relay.listen and mode apply refused with exit 1"
 
-start_redis master --repl-backlog-size 16mb
+# The master's own backlog is the smallest Redis allows, so that (e)
+# continues from a position only Kafka still holds.
+start_redis master --repl-backlog-size 16kb
 MASTER=master
 TOPIC=it.relay
 fill master --keys 300
@@ -116,6 +123,16 @@ acks_at_master() {
 wait_for 50 200 acks_at_master || fail "(c) INFO: replica ACK offsets never reached the master's: $(relay_cli c INFO replication | tr -d '\r')"
 log "(c) relay INFO replication and ROLE: master at $m with 2 online replicas"
 
+# (c2)
+relay_cli c --rdb "$T/relay.rdb" >"$T/relay-rdb.log" 2>&1 ||
+  fail "(c2) redis-cli --rdb from the relay failed: $(tail -n 3 "$T/relay-rdb.log")"
+"$TOOL_BIN" export-rdb --brokers "$BROKERS" --topic "$TOPIC.snapshot" \
+  --output "$T/journal.rdb" >"$T/export-rdb.log" 2>&1 || fail "(c2) export-rdb failed"
+cmp -s "$T/relay.rdb" "$T/journal.rdb" || fail "(c2) the RDB from SYNC differs from the journal's"
+grep -q 'the stream follows its first ACK' "${CONS_LOG[c]}" ||
+  fail "(c2) the replicas did not get the EOF framing"
+log "(c2) SYNC: \$<size> RDB identical to the journal's ($(stat -c %s "$T/relay.rdb") bytes)"
+
 # (d)
 out=$("$PYTHON" -c 'import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
@@ -132,14 +149,17 @@ log "(d) garbage refused ($gout); AUTH without a password refused; replicas stil
 # (e) r1 restarted with its data: a partial resync from the journal.
 rcli r1 SHUTDOWN SAVE >/dev/null 2>&1 || true
 wait "${REDIS_PID[r1]}" 2>/dev/null || true
+down_at=$(master_offset master)
 start_load master --seconds 3 --rate 400
 wait_load
+written=$(($(master_offset master) - down_at))
+((written > 3 * 16384)) || fail "(e) only $written bytes written while r1 was down"
 start_redis r1
 wait_for 100 100 grep -q 'Successful partial resynchronization' "$T/redis-r1/redis.log" ||
   fail "(e) r1 did not continue with a partial resync: $(grep -E 'resync|Full' "$T/redis-r1/redis.log" | tail -n 3)"
 expire_sweep master
 wait_converged r1 r2
-log "(e) r1 restarted with its data: +CONTINUE, converged"
+log "(e) r1 restarted with its data after $written stream bytes (master backlog 16 KB): +CONTINUE, converged"
 
 # (f) the consumer restarted: both replicas continue.
 stop_consumer c
@@ -162,6 +182,24 @@ wait_converged r1 r2
 grep -q 'full sync' "${CONS_LOG[c]}" && fail "(f) the restarted consumer served a full sync"
 log "(f) consumer SIGTERM exit 0; restarted: both replicas +CONTINUE, converged"
 
+# (f2) SIGKILL under load.
+n1=$(count_partial r1)
+n2=$(count_partial r2)
+start_load master --seconds 5 --rate 400
+sleep 1
+kill -KILL "${CONS_PID[c]}"
+wait "${CONS_PID[c]}" 2>/dev/null || true
+sleep 1
+start_consumer c
+cons_wait_log c 'journal indexed' 30
+wait_for 100 200 more_partial ||
+  fail "(f2) after SIGKILL the replicas did not both continue with a partial resync"
+wait_load
+expire_sweep master
+wait_converged r1 r2
+grep -q 'full sync' "${CONS_LOG[c]}" && fail "(f2) the restarted consumer served a full sync"
+log "(f2) consumer SIGKILL under load, restarted: both replicas +CONTINUE, converged"
+
 # (g) r2 restarted without its data: a full sync from the snapshot.
 stop_redis r2
 rm -f -- "$T/redis-r2/dump.rdb"
@@ -172,7 +210,9 @@ wait_converged r1 r2
 log "(g) r2 restarted without data: full sync, converged"
 
 # (h) a consumer that requires AUTH.
-start_consumer c2 -o relay.password=s3cret -o kafka.group=it-relay-auth
+MPORT=$(free_port)
+start_consumer c2 -o relay.password=s3cret -o kafka.group=it-relay-auth \
+  -o metrics.listen=127.0.0.1:$MPORT
 cons_wait_log c2 'journal indexed' 30
 out=$(relay_cli c2 PING 2>&1 || true)
 [[ $out == NOAUTH* ]] || fail "(h) PING without AUTH gave '$out'"
@@ -180,6 +220,10 @@ out=$(relay_cli c2 AUTH wrong 2>&1 || true)
 [[ $out == WRONGPASS* ]] || fail "(h) a wrong password gave '$out'"
 start_redis r3 --replicaof 127.0.0.1 "${CONS_PORT[c2]}" --masterauth s3cret
 wait_converged r3
+metrics=$("$PYTHON" -c 'import sys, urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=5).read().decode())' "$MPORT")
+grep -q '^rkbridge_consumer_replicas_online 1' <<<"$metrics" ||
+  fail "(h) /metrics does not show one online replica: $metrics"
 grep -q 's3cret' "${CONS_LOG[c2]}" && fail "(h) the password is in the consumer log"
 log "(h) relay.password: NOAUTH, WRONGPASS, and a replica with masterauth converged"
 
@@ -192,9 +236,11 @@ if ! wait_for 150 200 converged r1; then
   fail "(i) r1 did not converge while r2 was stopped"
 fi
 rss=$(vmrss_kb "${CONS_PID[c]}")
+paused=$(grep -c "replica #[0-9]* (127.0.0.1:${REDIS_PORT[r2]}) is slow" "${CONS_LOG[c]}" || true)
 kill -CONT "${REDIS_PID[r2]}"
 wait_converged r1 r2
-log "(i) r1 converged while r2 was stopped (consumer RSS ${rss} kB); r2 caught up once resumed"
+((paused > 0)) || fail "(i) the consumer never paused the stopped replica's reader"
+log "(i) r1 converged while r2 was stopped (its reader paused, consumer RSS ${rss} kB); r2 caught up once resumed"
 if ! asan_build; then
   ((rss < 300000)) || fail "(i) consumer RSS ${rss} kB with a stopped replica"
 fi

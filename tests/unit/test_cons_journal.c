@@ -228,6 +228,12 @@ static void test_index_find(void **state) {
                      (long long)k, want[i].found, (long long)want[i].koff);
         }
     }
+    /* retention deleted records up to Kafka offset 6 */
+    ix.low_koff = 7;
+    assert_int_equal(cons_index_find(&ix, R, 105, &k, follow), 0);
+    assert_int_equal(cons_index_find(&ix, R, 115, &k, follow), 1);
+    assert_int_equal(k, 7);
+    ix.low_koff = 0;
     assert_int_equal(cons_index_commit_koff(&ix, 125), 7);
     assert_int_equal(cons_index_commit_koff(&ix, 50), -1);
     cons_index_free(&ix);

@@ -46,7 +46,17 @@ static void describe(const cons_cmd_t *cmd, rkb_buf_t *out) {
     rkb_buf_append(out, t, strlen(t));
     for (size_t i = 0; i < cmd->argc; i++) {
         rkb_buf_append(out, i ? "|" : " ", 1);
-        rkb_buf_append(out, cmd->argv[i].p, cmd->argv[i].len);
+        /* CR, LF and NUL escaped, so the description is one C string */
+        for (size_t j = 0; j < cmd->argv[i].len; j++) {
+            char ch = cmd->argv[i].p[j];
+            const char *esc = ch == '\r' ? "\\r" : ch == '\n' ? "\\n"
+                              : ch == '\0' ? "\\0" : NULL;
+            if (esc != NULL) {
+                rkb_buf_append(out, esc, 2);
+            } else {
+                rkb_buf_append(out, &ch, 1);
+            }
+        }
     }
     switch (cmd->type) {
     case CONS_CMD_REPLCONF_PORT:
@@ -155,18 +165,22 @@ static const tcase_t cases[] = {
      "INFO info|replication\n"
      "ROLE role\n"
      "UNKNOWN SET|k|\n"},
-    {"binary argument with CR, LF and NUL", "*2\r\n$4\r\nAUTH\r\n$3\r\n\r\n\0\r\n",
-     28, "AUTH AUTH|\r\n\0\n"},
+#define BINARG "*2\r\n$4\r\nAUTH\r\n$3\r\n\r\n\0\r\n"
+    {"binary argument with CR, LF and NUL", BINARG, sizeof(BINARG) - 1,
+     "AUTH AUTH|\\r\\n\\0\n"},
     {"bad arguments",
      "REPLCONF listening-port x\r\nREPLCONF ACK -5\r\nPSYNC ? x\r\n"
-     "PSYNC short 5\r\nAUTH\r\nREPLCONF\r\n",
+     "PSYNC short 5\r\nAUTH\r\nREPLCONF\r\n"
+     "PSYNC 0123456789ABCDEF0123456789abcdef01234567 9\r\n",
      0,
      "BADARGS REPLCONF|listening-port|x\n"
      "BADARGS REPLCONF|ACK|-5\n"
      "BADARGS PSYNC|?|x\n"
      "PSYNC PSYNC|short|5 replid=? offset=5\n"
      "BADARGS AUTH\n"
-     "BADARGS REPLCONF\n"},
+     "BADARGS REPLCONF\n"
+     "PSYNC PSYNC|0123456789ABCDEF0123456789abcdef01234567|9 replid=? "
+     "offset=9\n"},
     {"bad multibulk length", "PING\r\n*x\r\n", 0, "PING PING\nEPROTO\n"},
     {"too many arguments", "*33\r\n", 0, "EPROTO\n"},
     {"bulk too long", "*1\r\n$65537\r\n", 0, "EPROTO\n"},

@@ -133,6 +133,17 @@ static void ring_grow(prod_publish_t *pub) {
     pub->ring_cap = cap;
 }
 
+static int has_prop(const prod_publish_opts_t *opts, const char *name) {
+    size_t n = strlen(name);
+    for (size_t i = 0; i < opts->n_props; i++) {
+        if (strncmp(opts->props[i].text, name, n) == 0 &&
+            opts->props[i].text[n] == '=') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 prod_publish_t *prod_publish_new(const prod_publish_opts_t *opts, char *errstr,
                                  size_t errstr_size) {
     char kerr[256], val[32];
@@ -164,6 +175,13 @@ prod_publish_t *prod_publish_new(const prod_publish_opts_t *opts, char *errstr,
              (opts->max_inflight_bytes * 2 + 4 * 1048576) / 1024);
     rd_kafka_conf_set(conf, "queue.buffering.max.kbytes", val, kerr,
                       sizeof(kerr));
+    /* Replicas downstream wait for every record: batch for 1 ms, not
+     * librdkafka's 5 ms, unless the user chose otherwise. Under load the
+     * producer already hands Kafka large frames. */
+    if (!has_prop(opts, "linger.ms") &&
+        !has_prop(opts, "queue.buffering.max.ms")) {
+        rd_kafka_conf_set(conf, "linger.ms", "1", kerr, sizeof(kerr));
+    }
     rd_kafka_conf_set(conf, "queue.buffering.max.messages", "1000000", kerr,
                       sizeof(kerr));
     rd_kafka_conf_set(conf, "message.max.bytes", "1048576", kerr,

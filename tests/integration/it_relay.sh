@@ -14,7 +14,8 @@
 #      the snapshot export-rdb rebuilds (replicas, announcing capa eof,
 #      get the EOF framing);
 #  (d) garbage on the relay port gets a protocol error; the replicas keep
-#      being served;
+#      being served; (d2) a PSYNC for a replid the journal never had gets
+#      a full sync (as from Redis) and a clear log line;
 #  (e) a replica restarted with its data continues with +CONTINUE
 #      (partial resync) and converges, though the master wrote more than
 #      its own backlog (16 KB) meanwhile;
@@ -145,6 +146,24 @@ out=$(relay_cli c AUTH nopass 2>&1 || true)
 rcli master SET it:relay:after-garbage 1 >/dev/null
 wait_converged r1 r2
 log "(d) garbage refused ($gout); AUTH without a password refused; replicas still served"
+
+# (d2) A PSYNC for a replid the journal never had (say, a server that
+# followed another master) is answered as Redis answers it: a full sync of
+# the journal's dataset, with one clear log line; the others go on.
+unknown=0123456789abcdef0123456789abcdef01234567
+out=$("$PYTHON" -c 'import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"*3\r\n$5\r\nPSYNC\r\n$40\r\n" + sys.argv[2].encode() + b"\r\n$3\r\n100\r\n")
+buf = b""
+while b"\r\n" not in buf.lstrip(b"\n"):
+    buf += s.recv(200)
+print(buf.lstrip(b"\n").split(b"\r\n")[0].decode(errors="replace"))' "$RP" "$unknown")
+[[ $out == "+FULLRESYNC $(master_replid master) "* ]] ||
+  fail "(d2) PSYNC for an unknown replid got '$out'"
+cons_wait_log c "$unknown 100 is not in the journal's history" 10
+rcli master SET it:relay:after-unknown-psync 1 >/dev/null
+wait_converged r1 r2
+log "(d2) PSYNC for an unknown replid: '$out', logged; replicas still served"
 
 # (e) r1 restarted with its data: a partial resync from the journal.
 rcli r1 SHUTDOWN SAVE >/dev/null 2>&1 || true

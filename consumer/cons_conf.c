@@ -2,60 +2,22 @@
  * checks. The doc texts below are the consumer's part of docs/CONFIG.md. */
 #include "rkb_fmacros.h"
 #include "cons_conf.h"
+#include "rkb_conf_kafka.h"
 #include "rkb_mem.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAPSHOT_SUFFIX ".snapshot"
 
-static const char *const log_levels[] = {"err",  "warn",  "notice",
-                                         "info", "debug", NULL};
 static const char *const modes[] = {"relay", "apply", NULL};
-
-/* Kafka accepts [A-Za-z0-9._-]{1,249} except "." and "..". */
-static int check_topic(const rkb_conf_value_t *v, char *err, size_t errsz) {
-    const char *s = v->str;
-    size_t len = strlen(s);
-    if (len > CONS_TOPIC_MAX) {
-        snprintf(err, errsz,
-                 "a Kafka topic name has at most %d characters, not %zu",
-                 CONS_TOPIC_MAX, len);
-        return -1;
-    }
-    if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0) {
-        snprintf(err, errsz, "\"%s\" is not a legal Kafka topic name", s);
-        return -1;
-    }
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (!isalnum(c) && c != '.' && c != '_' && c != '-') {
-            snprintf(err, errsz,
-                     "byte 0x%02x is not allowed in a Kafka topic name "
-                     "(only A-Z a-z 0-9 . _ -)",
-                     c);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 /* One librdkafka property. The value is not shown: it may be a secret. */
 static int check_property(const rkb_conf_value_t *v, char *err, size_t errsz) {
-    const char *s = v->str, *eq = strchr(s, '=');
-    if (eq == NULL || eq == s) {
-        snprintf(err, errsz, "expected \"name=value\"");
+    const char *s = v->str;
+    size_t nlen = rkb_conf_property_name(s, err, errsz);
+    if (nlen == 0) {
         return -1;
     }
-    for (const char *p = s; p < eq; p++) {
-        if (!isgraph((unsigned char)*p)) {
-            snprintf(err, errsz,
-                     "expected \"name=value\" (no blanks in the name)");
-            return -1;
-        }
-    }
-    size_t nlen = (size_t)(eq - s);
     /* kafka.brokers and kafka.group are the one way to set these, so that
      * -t and --dump-config show what is actually used */
     static const char *const fixed[] = {
@@ -83,11 +45,11 @@ const rkb_conf_entry_t cons_conf_table[] = {
      .flags = RKB_CONF_REQUIRED, .offset = OFF(kafka_brokers),
      .doc = "Kafka bootstrap brokers, `host:port[,host:port...]`."},
     {.key = "kafka.topic", .type = RKB_CONF_STRING,
-     .flags = RKB_CONF_REQUIRED, .check = check_topic,
+     .flags = RKB_CONF_REQUIRED, .check = rkb_conf_check_topic,
      .offset = OFF(kafka_topic),
      .doc = "Stream topic the producer writes (one partition)."},
     {.key = "kafka.snapshot_topic", .type = RKB_CONF_STRING,
-     .check = check_topic, .offset = OFF(kafka_snapshot_topic),
+     .check = rkb_conf_check_topic, .offset = OFF(kafka_snapshot_topic),
      .def_doc = "`<kafka.topic>.snapshot`",
      .doc = "Snapshot topic the producer writes. Must differ from "
             "`kafka.topic`."},
@@ -113,7 +75,7 @@ const rkb_conf_entry_t cons_conf_table[] = {
      .doc = "Address of the HTTP endpoint for Prometheus metrics and the "
             "health check."},
     {.key = "log.level", .type = RKB_CONF_ENUM, .def_str = "notice",
-     .values = log_levels, .offset = OFF(log_level),
+     .values = rkb_conf_log_levels, .offset = OFF(log_level),
      .doc = "Least severe message logged: `err` logs the fewest, `debug` "
             "the most."},
     {.key = NULL},
@@ -129,24 +91,7 @@ static void post(rkb_conf_ctx_t *ctx, void *out) {
         cfg->relay_listen == NULL) {
         rkb_conf_error(ctx, "relay.listen", "required in relay mode");
     }
-    if (cfg->kafka_snapshot_topic == NULL && cfg->kafka_topic != NULL) {
-        size_t tlen = strlen(cfg->kafka_topic);
-        size_t len = tlen + strlen(SNAPSHOT_SUFFIX);
-        if (len > CONS_TOPIC_MAX) {
-            rkb_conf_error(ctx, "kafka.topic",
-                           "too long to derive kafka.snapshot_topic; set "
-                           "kafka.snapshot_topic");
-        } else {
-            cfg->kafka_snapshot_topic = rkb_malloc(len + 1);
-            memcpy(cfg->kafka_snapshot_topic, cfg->kafka_topic, tlen);
-            memcpy(cfg->kafka_snapshot_topic + tlen, SNAPSHOT_SUFFIX,
-                   strlen(SNAPSHOT_SUFFIX) + 1);
-        }
-    } else if (cfg->kafka_snapshot_topic != NULL && cfg->kafka_topic != NULL &&
-               strcmp(cfg->kafka_snapshot_topic, cfg->kafka_topic) == 0) {
-        rkb_conf_error(ctx, "kafka.snapshot_topic",
-                       "must differ from kafka.topic");
-    }
+    rkb_conf_snapshot_topic(ctx, cfg->kafka_topic, &cfg->kafka_snapshot_topic);
 }
 
 int cons_conf_load(cons_conf_t *cfg, const char *path,

@@ -9,9 +9,6 @@
 #include <stdio.h>
 #include "rkb_conf.h"
 
-/* Kafka's own limit on topic name length. */
-#define CONS_TOPIC_MAX 249
-
 typedef struct cons_conf_s {
     char *mode; /* "relay" or "apply" */
 

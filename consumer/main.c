@@ -6,45 +6,18 @@
 #include "cons_conf.h"
 #include "cons_relay.h"
 #include "rkb_conf.h"
+#include "rkb_conf_kafka.h"
+#include "rkb_daemon.h"
 #include "rkb_ev.h"
 #include "rkb_log.h"
 #include "rkb_mem.h"
 #include "rkb_metrics.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define EXIT_CONFIG 1
-#define EXIT_FATAL 2
-
-static volatile sig_atomic_t stop_requested;
-static int signal_pipe[2] = {-1, -1};
-
-static void on_signal(int sig) {
-    int saved = errno;
-    stop_requested = sig;
-    if (write(signal_pipe[1], "s", 1) == -1) {
-        /* The flag alone is enough; the pipe only wakes the loop. */
-    }
-    errno = saved;
-}
-
-static void usage(FILE *fp) {
-    fprintf(fp,
-            "usage: rkbridge-consumer -c FILE [-o path=value]... [-t]\n"
-            "  -c FILE         configuration file (libconfig syntax)\n"
-            "  -o path=value   override a key, e.g. -o relay.listen=:6380\n"
-            "  -t              check the configuration and exit (0 ok, 1 not)\n"
-            "  --dump-config   print the effective configuration and exit\n"
-            "  --config-doc    print the key reference (markdown) and exit\n"
-            "Exit status: 0 clean stop, 1 usage or configuration error, "
-            "2 fatal runtime error.\n");
-}
 
 typedef struct cons_ctx_s {
     cons_conf_t cfg;
@@ -59,7 +32,7 @@ static void signal_readable(rkb_ev_t *ev, int fd, void *arg, int mask) {
     (void)mask;
     while (read(fd, buf, sizeof(buf)) > 0) {
     }
-    if (stop_requested) {
+    if (rkb_daemon_stop_signal()) {
         rkb_ev_stop(ev);
     }
 }
@@ -77,12 +50,7 @@ static int healthy(void *arg) {
 static int run(cons_ctx_t *ctx) {
     char err[512];
     const cons_conf_t *c = &ctx->cfg;
-    rkb_kafka_prop_t *props =
-        rkb_calloc(c->kafka_properties.n + 1, sizeof(*props));
-    for (size_t i = 0; i < c->kafka_properties.n; i++) {
-        props[i].text = c->kafka_properties.v[i];
-        props[i].where = c->kafka_properties.origin[i];
-    }
+    rkb_kafka_prop_t *props = rkb_conf_kafka_props(&c->kafka_properties);
     cons_relay_opts_t ropts = {
         c->relay_listen, c->relay_password,       c->kafka_brokers,
         c->kafka_topic,  c->kafka_snapshot_topic, c->kafka_group,
@@ -92,7 +60,7 @@ static int run(cons_ctx_t *ctx) {
     free(props);
     if (ctx->relay == NULL) {
         rkb_log(RKB_LOG_ERR, "main", "%s", err);
-        return EXIT_FATAL;
+        return RKB_EXIT_FATAL;
     }
     if (c->metrics_listen) {
         ctx->metrics = rkb_metrics_new(ctx->ev, c->metrics_listen,
@@ -100,66 +68,52 @@ static int run(cons_ctx_t *ctx) {
                                        sizeof(err));
         if (ctx->metrics == NULL) {
             rkb_log(RKB_LOG_ERR, "main", "metrics.listen: %s", err);
-            return EXIT_FATAL;
+            return RKB_EXIT_FATAL;
         }
     }
     rkb_ev_run(ctx->ev);
     rkb_log(RKB_LOG_NOTICE, "main", "signal %d: stopping",
-            (int)stop_requested);
+            (int)rkb_daemon_stop_signal());
     return 0;
 }
 
 int main(int argc, char **argv) {
-    const char *path = NULL;
-    const char **overrides = rkb_calloc((size_t)argc, sizeof(char *));
-    size_t n_overrides = 0;
-    int test_only = 0, dump = 0;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if ((strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0) && i + 1 < argc) {
-            if (a[1] == 'c') {
-                path = argv[++i];
-            } else {
-                overrides[n_overrides++] = argv[++i];
-            }
-        } else if (strcmp(a, "-t") == 0 || strcmp(a, "--test-config") == 0) {
-            test_only = 1;
-        } else if (strcmp(a, "--dump-config") == 0) {
-            dump = 1;
-        } else if (strcmp(a, "--config-doc") == 0) {
-            cons_conf_doc(stdout);
-            free(overrides);
-            return 0;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);
-            free(overrides);
-            return 0;
+    static const char prog[] = "rkbridge-consumer";
+    static const char example[] = "relay.listen=127.0.0.1:6380";
+    rkb_daemon_args_t args;
+    if (rkb_daemon_parse_args(argc, argv, prog, example, &args)) {
+        rkb_daemon_args_free(&args);
+        return RKB_EXIT_CONFIG;
+    }
+    if (args.help || args.config_doc) {
+        if (args.help) {
+            rkb_daemon_usage(stdout, prog, example);
         } else {
-            fprintf(stderr, "rkbridge-consumer: unknown argument '%s'\n", a);
-            usage(stderr);
-            free(overrides);
-            return EXIT_CONFIG;
+            cons_conf_doc(stdout);
         }
+        rkb_daemon_args_free(&args);
+        return 0;
     }
 
     cons_ctx_t ctx;
     memset(&ctx, 0, sizeof(ctx));
     rkb_conf_errors_t errs = RKB_CONF_ERRORS_INIT;
-    int bad = cons_conf_load(&ctx.cfg, path, overrides, n_overrides, &errs);
-    free(overrides);
+    int bad = cons_conf_load(&ctx.cfg, args.config_path, args.overrides,
+                             args.n_overrides, &errs);
+    rkb_daemon_args_free(&args);
     if (bad) {
         rkb_conf_errors_print(&errs, stderr);
         rkb_conf_errors_free(&errs);
         cons_conf_free(&ctx.cfg);
-        return EXIT_CONFIG;
+        return RKB_EXIT_CONFIG;
     }
-    if (dump) {
+    if (args.dump_config) {
         cons_conf_dump(&ctx.cfg, stdout);
     }
-    if (test_only || dump) {
-        if (test_only) {
-            printf("config '%s' is ok\n", path ? path : "(none)");
+    if (args.test_only || args.dump_config) {
+        if (args.test_only) {
+            printf("config '%s' is ok\n",
+                   args.config_path ? args.config_path : "(none)");
         }
         cons_conf_free(&ctx.cfg);
         return 0;
@@ -169,24 +123,18 @@ int main(int argc, char **argv) {
                         "yet (only \"relay\")\n",
                 ctx.cfg.mode);
         cons_conf_free(&ctx.cfg);
-        return EXIT_CONFIG;
+        return RKB_EXIT_CONFIG;
     }
 
     rkb_log_init('C', rkb_log_level_parse(ctx.cfg.log_level));
-    if (pipe(signal_pipe) == -1) {
-        perror("pipe");
-        return EXIT_FATAL;
+    int signal_fd = rkb_daemon_signals();
+    if (signal_fd == -1) {
+        rkb_log(RKB_LOG_ERR, "main", "signal pipe: %s", strerror(errno));
+        cons_conf_free(&ctx.cfg);
+        return RKB_EXIT_FATAL;
     }
-    fcntl(signal_pipe[0], F_SETFL, O_NONBLOCK);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
     ctx.ev = rkb_ev_new();
-    rkb_ev_add(ctx.ev, signal_pipe[0], RKB_EV_READ, signal_readable, &ctx);
+    rkb_ev_add(ctx.ev, signal_fd, RKB_EV_READ, signal_readable, &ctx);
     rkb_log(RKB_LOG_NOTICE, "main",
             "rkbridge-consumer starting: relay mode, topics '%s' and '%s' "
             "on %s, group '%s'",
@@ -197,8 +145,6 @@ int main(int argc, char **argv) {
     rkb_metrics_destroy(ctx.metrics);
     cons_relay_destroy(ctx.relay);
     rkb_ev_destroy(ctx.ev);
-    close(signal_pipe[0]);
-    close(signal_pipe[1]);
     cons_conf_free(&ctx.cfg);
     return rc;
 }

@@ -6,47 +6,21 @@
 #include "prod_publish.h"
 #include "prod_repl.h"
 #include "rkb_conf.h"
+#include "rkb_conf_kafka.h"
+#include "rkb_daemon.h"
 #include "rkb_ev.h"
 #include "rkb_log.h"
 #include "rkb_mem.h"
 #include "rkb_metrics.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define EXIT_CONFIG 1
-#define EXIT_FATAL 2
 #define KAFKA_POLL_MS 100
 #define SHUTDOWN_FLUSH_MS 30000
-
-static volatile sig_atomic_t stop_requested;
-static int signal_pipe[2] = {-1, -1};
-
-static void on_signal(int sig) {
-    int saved = errno;
-    stop_requested = sig;
-    if (write(signal_pipe[1], "s", 1) == -1) {
-        /* The flag alone is enough; the pipe only wakes the loop. */
-    }
-    errno = saved;
-}
-
-static void usage(FILE *fp) {
-    fprintf(fp,
-            "usage: rkbridge-producer -c FILE [-o path=value]... [-t]\n"
-            "  -c FILE         configuration file (libconfig syntax)\n"
-            "  -o path=value   override a key, e.g. -o source.port=6380\n"
-            "  -t              check the configuration and exit (0 ok, 1 not)\n"
-            "  --dump-config   print the effective configuration and exit\n"
-            "  --config-doc    print the key reference (markdown) and exit\n"
-            "Exit status: 0 clean stop, 1 usage or configuration error, "
-            "2 fatal runtime error.\n");
-}
 
 typedef struct prod_ctx_s {
     prod_conf_t cfg;
@@ -87,7 +61,7 @@ static void signal_readable(rkb_ev_t *ev, int fd, void *arg, int mask) {
     (void)mask;
     while (read(fd, buf, sizeof(buf)) > 0) {
     }
-    if (stop_requested) {
+    if (rkb_daemon_stop_signal()) {
         rkb_ev_stop(ev);
     }
 }
@@ -137,7 +111,7 @@ static int startup_retry(rkb_err_t err, const char *what, const char *errstr,
     }
     rkb_log(RKB_LOG_ERR, "main", "%s: %s; retrying in %d ms", what, errstr,
             *backoff_ms);
-    for (int slept = 0; slept < *backoff_ms && !stop_requested; slept += 100) {
+    for (int slept = 0; slept < *backoff_ms && !rkb_daemon_stop_signal(); slept += 100) {
         usleep(100 * 1000);
     }
     *backoff_ms = *backoff_ms * 2 > 10000 ? 10000 : *backoff_ms * 2;
@@ -147,12 +121,7 @@ static int startup_retry(rkb_err_t err, const char *what, const char *errstr,
 static int run(prod_ctx_t *ctx) {
     char err[512];
     const prod_conf_t *c = &ctx->cfg;
-    rkb_kafka_prop_t *props =
-        rkb_calloc(c->kafka_properties.n + 1, sizeof(*props));
-    for (size_t i = 0; i < c->kafka_properties.n; i++) {
-        props[i].text = c->kafka_properties.v[i];
-        props[i].where = c->kafka_properties.origin[i];
-    }
+    rkb_kafka_prop_t *props = rkb_conf_kafka_props(&c->kafka_properties);
     prod_publish_opts_t popts = {
         c->kafka_brokers,     c->kafka_topic,
         c->kafka_snapshot_topic, props,
@@ -163,7 +132,7 @@ static int run(prod_ctx_t *ctx) {
     free(props);
     if (ctx->pub == NULL) {
         rkb_log(RKB_LOG_ERR, "main", "%s", err);
-        return EXIT_CONFIG;
+        return RKB_EXIT_CONFIG;
     }
 
     int backoff = 500, rc;
@@ -171,11 +140,11 @@ static int run(prod_ctx_t *ctx) {
         rc = startup_retry(prod_publish_check_topics(ctx->pub, 5000, err,
                                                      sizeof(err)),
                            "kafka", err, &backoff);
-    } while (rc > 0 && !stop_requested);
+    } while (rc > 0 && !rkb_daemon_stop_signal());
     if (rc < 0) {
-        return EXIT_FATAL;
+        return RKB_EXIT_FATAL;
     }
-    if (stop_requested) {
+    if (rkb_daemon_stop_signal()) {
         return 0;
     }
     prod_pos_t start;
@@ -184,11 +153,11 @@ static int run(prod_ctx_t *ctx) {
         rc = startup_retry(prod_publish_recover(ctx->pub, &start, err,
                                                 sizeof(err)),
                            "reading the journal's position", err, &backoff);
-    } while (rc > 0 && !stop_requested);
+    } while (rc > 0 && !rkb_daemon_stop_signal());
     if (rc < 0) {
-        return EXIT_FATAL;
+        return RKB_EXIT_FATAL;
     }
-    if (stop_requested) {
+    if (rkb_daemon_stop_signal()) {
         return 0;
     }
 
@@ -210,7 +179,7 @@ static int run(prod_ctx_t *ctx) {
                                        sizeof(err));
         if (ctx->metrics == NULL) {
             rkb_log(RKB_LOG_ERR, "main", "metrics.listen: %s", err);
-            return EXIT_FATAL;
+            return RKB_EXIT_FATAL;
         }
     }
     rkb_ev_add(ctx->ev, prod_publish_fd(ctx->pub), RKB_EV_READ,
@@ -223,85 +192,64 @@ static int run(prod_ctx_t *ctx) {
     if (prod_repl_fatal(ctx->repl, &why)) {
         rkb_log(RKB_LOG_ERR, "main", "%s", why);
         prod_publish_flush(ctx->pub, 5000);
-        return EXIT_FATAL;
+        return RKB_EXIT_FATAL;
     }
     rkb_log(RKB_LOG_NOTICE, "main", "signal %d: flushing and stopping",
-            (int)stop_requested);
+            (int)rkb_daemon_stop_signal());
     prod_repl_shutdown(ctx->repl, SHUTDOWN_FLUSH_MS);
     return 0;
 }
 
 int main(int argc, char **argv) {
-    const char *path = NULL;
-    const char **overrides = rkb_calloc((size_t)argc, sizeof(char *));
-    size_t n_overrides = 0;
-    int test_only = 0, dump = 0;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if ((strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0) && i + 1 < argc) {
-            if (a[1] == 'c') {
-                path = argv[++i];
-            } else {
-                overrides[n_overrides++] = argv[++i];
-            }
-        } else if (strcmp(a, "-t") == 0 || strcmp(a, "--test-config") == 0) {
-            test_only = 1;
-        } else if (strcmp(a, "--dump-config") == 0) {
-            dump = 1;
-        } else if (strcmp(a, "--config-doc") == 0) {
-            prod_conf_doc(stdout);
-            free(overrides);
-            return 0;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);
-            free(overrides);
-            return 0;
+    static const char prog[] = "rkbridge-producer";
+    rkb_daemon_args_t args;
+    if (rkb_daemon_parse_args(argc, argv, prog, "source.port=6380", &args)) {
+        rkb_daemon_args_free(&args);
+        return RKB_EXIT_CONFIG;
+    }
+    if (args.help || args.config_doc) {
+        if (args.help) {
+            rkb_daemon_usage(stdout, prog, "source.port=6380");
         } else {
-            fprintf(stderr, "rkbridge-producer: unknown argument '%s'\n", a);
-            usage(stderr);
-            free(overrides);
-            return EXIT_CONFIG;
+            prod_conf_doc(stdout);
         }
+        rkb_daemon_args_free(&args);
+        return 0;
     }
 
     prod_ctx_t ctx;
     memset(&ctx, 0, sizeof(ctx));
     rkb_conf_errors_t errs = RKB_CONF_ERRORS_INIT;
-    int bad = prod_conf_load(&ctx.cfg, path, overrides, n_overrides, &errs);
-    free(overrides);
+    int bad = prod_conf_load(&ctx.cfg, args.config_path, args.overrides,
+                             args.n_overrides, &errs);
+    rkb_daemon_args_free(&args);
     if (bad) {
         rkb_conf_errors_print(&errs, stderr);
         rkb_conf_errors_free(&errs);
         prod_conf_free(&ctx.cfg);
-        return EXIT_CONFIG;
+        return RKB_EXIT_CONFIG;
     }
-    if (dump) {
+    if (args.dump_config) {
         prod_conf_dump(&ctx.cfg, stdout);
     }
-    if (test_only || dump) {
-        if (test_only) {
-            printf("config '%s' is ok\n", path ? path : "(none)");
+    if (args.test_only || args.dump_config) {
+        if (args.test_only) {
+            printf("config '%s' is ok\n",
+                   args.config_path ? args.config_path : "(none)");
         }
         prod_conf_free(&ctx.cfg);
         return 0;
     }
 
     rkb_log_init('P', rkb_log_level_parse(ctx.cfg.log_level));
-    if (pipe(signal_pipe) == -1) {
-        perror("pipe");
-        return EXIT_FATAL;
+    int signal_fd = rkb_daemon_signals();
+    if (signal_fd == -1) {
+        rkb_log(RKB_LOG_ERR, "main", "signal pipe: %s", strerror(errno));
+        prod_conf_free(&ctx.cfg);
+        return RKB_EXIT_FATAL;
     }
-    fcntl(signal_pipe[0], F_SETFL, O_NONBLOCK);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
     ctx.ev = rkb_ev_new();
-    rkb_ev_add(ctx.ev, signal_pipe[0], RKB_EV_READ, signal_readable, &ctx);
+    rkb_ev_add(ctx.ev, signal_fd, RKB_EV_READ, signal_readable, &ctx);
     rkb_log(RKB_LOG_NOTICE, "main",
             "rkbridge-producer starting: master %s:%lld -> topics '%s' and "
             "'%s' on %s",

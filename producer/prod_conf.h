@@ -9,9 +9,6 @@
 #include <stdio.h>
 #include "rkb_conf.h"
 
-/* Kafka's own limit on topic name length. */
-#define PROD_TOPIC_MAX 249
-
 typedef struct prod_conf_s {
     /* source: the Redis master the producer replicates from */
     char *source_host; /* never NULL */

@@ -1,0 +1,89 @@
+#include "rkb_fmacros.h"
+#include "rkb_daemon.h"
+#include "rkb_mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_signal;
+static int signal_pipe[2] = {-1, -1};
+
+static void on_signal(int sig) {
+    int saved = errno;
+    stop_signal = sig;
+    if (write(signal_pipe[1], "s", 1) == -1) {
+        /* The flag alone is enough; the pipe only wakes the loop. */
+    }
+    errno = saved;
+}
+
+int rkb_daemon_signals(void) {
+    if (pipe(signal_pipe) == -1) {
+        return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        fcntl(signal_pipe[i], F_SETFL, O_NONBLOCK);
+        fcntl(signal_pipe[i], F_SETFD, FD_CLOEXEC);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return signal_pipe[0];
+}
+
+int rkb_daemon_stop_signal(void) {
+    return stop_signal;
+}
+
+void rkb_daemon_usage(FILE *fp, const char *prog, const char *example) {
+    fprintf(fp,
+            "usage: %s -c FILE [-o path=value]... [-t]\n"
+            "  -c FILE         configuration file (libconfig syntax)\n"
+            "  -o path=value   override a key, e.g. -o %s\n"
+            "  -t              check the configuration and exit (0 ok, 1 not)\n"
+            "  --dump-config   print the effective configuration and exit\n"
+            "  --config-doc    print the key reference (markdown) and exit\n"
+            "Exit status: 0 clean stop, 1 usage or configuration error, "
+            "2 fatal runtime error.\n",
+            prog, example);
+}
+
+int rkb_daemon_parse_args(int argc, char **argv, const char *prog,
+                          const char *example, rkb_daemon_args_t *a) {
+    memset(a, 0, sizeof(*a));
+    a->overrides = rkb_calloc((size_t)argc, sizeof(char *));
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (strcmp(s, "-c") == 0 && i + 1 < argc) {
+            a->config_path = argv[++i];
+        } else if (strcmp(s, "-o") == 0 && i + 1 < argc) {
+            a->overrides[a->n_overrides++] = argv[++i];
+        } else if (strcmp(s, "-t") == 0 || strcmp(s, "--test-config") == 0) {
+            a->test_only = 1;
+        } else if (strcmp(s, "--dump-config") == 0) {
+            a->dump_config = 1;
+        } else if (strcmp(s, "--config-doc") == 0) {
+            a->config_doc = 1;
+        } else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
+            a->help = 1;
+        } else {
+            fprintf(stderr, "%s: unknown argument '%s'\n", prog, s);
+            rkb_daemon_usage(stderr, prog, example);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void rkb_daemon_args_free(rkb_daemon_args_t *a) {
+    free(a->overrides);
+    a->overrides = NULL;
+    a->n_overrides = 0;
+}

@@ -1,0 +1,38 @@
+/* rkb_daemon.h -- what both daemons' main() share: the command line
+ * (-c FILE, -o path=value, -t, --dump-config, --config-doc, -h) and the
+ * stop signals, which set a flag and wake the event loop through a pipe.
+ * Holds the process's only global: the signal flag. */
+#ifndef RKB_DAEMON_H
+#define RKB_DAEMON_H
+#include <stddef.h>
+#include <stdio.h>
+
+#define RKB_EXIT_CONFIG 1 /* usage or configuration error */
+#define RKB_EXIT_FATAL 2  /* fatal runtime error */
+
+typedef struct rkb_daemon_args_s {
+    const char *config_path;  /* -c FILE, or NULL */
+    const char **overrides;   /* the -o values, borrowed from argv */
+    size_t n_overrides;
+    int test_only;            /* -t */
+    int dump_config;          /* --dump-config */
+    int config_doc;           /* --config-doc */
+    int help;                 /* -h */
+} rkb_daemon_args_t;
+
+/** Parses argv. @returns 0, or -1 after printing the problem and the usage
+ *  to stderr. Free with rkb_daemon_args_free() either way. */
+int rkb_daemon_parse_args(int argc, char **argv, const char *prog,
+                          const char *example, rkb_daemon_args_t *a);
+void rkb_daemon_args_free(rkb_daemon_args_t *a);
+/** example: an -o override shown in the usage, e.g. "source.port=6380". */
+void rkb_daemon_usage(FILE *fp, const char *prog, const char *example);
+
+/** Installs SIGTERM and SIGINT handlers and ignores SIGPIPE.
+ *  @returns the read end of a non-blocking pipe that turns readable on a
+ *  stop signal, or -1 with errno set. */
+int rkb_daemon_signals(void);
+/** The signal that asked to stop, or 0. */
+int rkb_daemon_stop_signal(void);
+
+#endif

@@ -21,9 +21,19 @@ static void usage(FILE *fp) {
             "  export-stream --brokers B --topic T [--replid R] --output FILE\n"
             "      write the stream bytes journaled for a replid (default:\n"
             "      the last one) and check that no byte is missing\n"
+            "  verify --source HOST:PORT --target HOST:PORT [--sample N]\n"
+            "          [--max-diffs N] [--ignore-prefix P]\n"
+            "          [--source-user U] [--source-password PW]\n"
+            "          [--target-user U] [--target-password PW]\n"
+            "      compare two Redis instances key by key (type, value,\n"
+            "      absolute expiry; keys under P, default rkbridge:,\n"
+            "      ignored); print the differences and a summary; exit 0\n"
+            "      only when equal (passwords also from RKB_SOURCE_PASSWORD\n"
+            "      and RKB_TARGET_PASSWORD)\n"
             "\n"
             "Exit status: 0 ok, 1 usage error, 2 error reading or checking "
-            "the journal.\n");
+            "the journal\n(verify: the instances differ, or a connection "
+            "error).\n");
 }
 
 int main(int argc, char **argv) {
@@ -41,6 +51,9 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "export-stream") == 0) {
         return tool_export_stream(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "verify") == 0) {
+        return tool_verify(argc - 1, argv + 1);
     }
     fprintf(stderr, "rkbridge: unknown command '%s'\n", argv[1]);
     usage(stderr);

@@ -6,5 +6,6 @@
 int tool_inspect(int argc, char **argv);
 int tool_export_rdb(int argc, char **argv);
 int tool_export_stream(int argc, char **argv);
+int tool_verify(int argc, char **argv);
 
 #endif

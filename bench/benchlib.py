@@ -181,7 +181,8 @@ class Bench:
     def bin(self, name):
         return os.path.join(self.build, "bin", name)
 
-    def close(self):
+    def close(self, keep=None):
+        """Stops everything; keep: a directory to copy the work dir to."""
         for p in self.procs:
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
@@ -195,4 +196,7 @@ class Bench:
             subprocess.run([KAFKA, "stop", "--dir", self.kafka_dir],
                            stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
+        if keep:
+            shutil.copytree(self.work, keep, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("kafka"))
         shutil.rmtree(self.work, ignore_errors=True)

@@ -7,9 +7,10 @@ Measures in one run, on loopback:
      relay replica (REPLICAOF the consumer's relay port, the producer and
      consumer already running and the producer's snapshot durable): time
      from REPLICAOF until the link is up and no sync is in progress;
-  2. a saturating redis-benchmark write load with both replicas attached;
-     when it stops, how far behind the master's offset each replica is and
-     how long until its master_repl_offset equals the master's;
+  2. a saturating redis-benchmark write load with both replicas attached:
+     the most each replica fell behind the master's offset (sampled every
+     50 ms); when the load stops, how far behind each one is and how long
+     until its master_repl_offset equals the master's at the stop;
   3. the end-to-end delay at a steady write rate (default 20,000 writes/s):
      a paced writer sends small pipelined batches every millisecond, one
      `PUBLISH lat <send time ns>` and SETs; PUBLISH is propagated to
@@ -20,7 +21,7 @@ Measures in one run, on loopback:
 Prints a table; machine noise is large here, so compare the ratios.
 
 usage: bench/relay_bench.py [--keys N] [--requests N] [--rate N]
-                            [--seconds N] [--build DIR]
+                            [--seconds N] [--build DIR] [--keep DIR]
 """
 import argparse
 import os
@@ -29,17 +30,19 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 from benchlib import ROOT, Bench, Redis, bench_rates, free_port, resp, \
     wait_log, wait_synced
 
+ANNOUNCE = 7  # the producer's listening port as the master lists it
 LAT_RE = re.compile(rb"\r\n\$3\r\nlat\r\n\$\d+\r\n(\d+|end)\r\n")
 
 
 def subscriber(port, out):
-    """Child mode: SUBSCRIBE lat on port; on 'end', write the delays (us,
-    one a line) to out and exit. One clock reading per recv(): every
+    """Child mode: SUBSCRIBE lat on port; on 'end', write "<send time ns>
+    <delay us>" lines to out and exit. One clock reading per recv(): every
     message in a chunk arrived together."""
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(resp("SUBSCRIBE", "lat"))
@@ -63,7 +66,8 @@ def subscriber(port, out):
             if m.group(1) == b"end":
                 done = True
                 break
-            delays.append((now - int(m.group(1))) // 1000)
+            sent = int(m.group(1))
+            delays.append("%d %d" % (sent, (now - sent) // 1000))
         buf = buf[last:]
     with open(out, "w") as f:
         f.write("\n".join(str(d) for d in delays))
@@ -104,6 +108,38 @@ def paced_writes(port, rate, seconds, tick=0.001):
     return sent, pubs, elapsed
 
 
+class Sampler(threading.Thread):
+    """Polls the offsets of the master, the producer's ACK and both
+    replicas every interval, on connections of its own, until stopped."""
+
+    def __init__(self, mport, nport, rport, interval):
+        super().__init__(daemon=True)
+        self.conns = [Redis(p) for p in (mport, nport, rport)]
+        self.interval = interval
+        self.rows = []  # (time, master, producer ACK, native, relay)
+        self.halt = threading.Event()
+
+    def run(self):
+        m, n, r = self.conns
+        while not self.halt.is_set():
+            t = time.time()
+            inf = m.info("replication")
+            ack = -1
+            for k, v in inf.items():
+                if k.startswith("slave") and "port=%d," % ANNOUNCE in v:
+                    ack = int(re.search(r"offset=(\d+)", v).group(1))
+            self.rows.append((t, int(inf["master_repl_offset"]), ack,
+                              n.repl_offset(), r.repl_offset()))
+            self.halt.wait(self.interval)
+
+    def stop(self):
+        self.halt.set()
+        self.join()
+        for c in self.conns:
+            c.close()
+        return self.rows
+
+
 def pct(sorted_values, p):
     if not sorted_values:
         return float("nan")
@@ -112,9 +148,9 @@ def pct(sorted_values, p):
     return sorted_values[k]
 
 
-def latency_run(b, tag, ports, rate, seconds):
+def latency_run(b, tag, ports, rate, seconds, trace):
     """One paced run; returns ({name: sorted delays in us}, writes, pubs,
-    achieved rate)."""
+    achieved rate). trace: also write the offsets every 2 ms to a file."""
     subs = {}
     for name, port in ports.items():
         out = b.path("lat-%s-%s.txt" % (tag, name))
@@ -125,7 +161,16 @@ def latency_run(b, tag, ports, rate, seconds):
         if p.stdout.readline().strip() != "ready":
             sys.exit("subscriber on port %d failed" % port)
         subs[name] = (p, out)
+    if trace:
+        sampler = Sampler(ports["master"], ports["native"], ports["relay"],
+                          0.002)
+        sampler.start()
     writes, pubs, elapsed = paced_writes(ports["master"], rate, seconds)
+    if trace:
+        with open(b.path("trace-%s.txt" % tag), "w") as f:
+            f.write("# time master producer_ack native relay\n")
+            for row in sampler.stop():
+                f.write("%.4f %d %d %d %d\n" % row)
     res = {}
     for name, (p, out) in subs.items():
         try:
@@ -135,7 +180,8 @@ def latency_run(b, tag, ports, rate, seconds):
             p.wait()
         try:
             with open(out) as f:
-                res[name] = sorted(int(x) for x in f.read().split())
+                res[name] = sorted(int(l.split()[1]) for l in f
+                                   if l.strip())
         except OSError:
             res[name] = []
     return res, writes, pubs, writes / elapsed
@@ -154,6 +200,9 @@ def main():
                     help="writes/s of the latency run")
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--keep", metavar="DIR",
+                    help="copy the work directory (logs, samples) to DIR; "
+                    "also trace the offsets during the delay runs")
     args = ap.parse_args()
 
     b = Bench(args.build)
@@ -179,6 +228,7 @@ def main():
             log = b.path("producer-%s.log" % tag)
             argv = [b.bin("rkbridge-producer"), "-c", b.conf,
                     "-o", "source.port=%d" % mport,
+                    "-o", "source.announce_port=%d" % ANNOUNCE,
                     "-o", "kafka.brokers=127.0.0.1:%d" % kport,
                     "-o", "kafka.topic=bench"]
             for e in extra:
@@ -207,12 +257,16 @@ def main():
                                                         relay_sync))
 
         # 2. Saturating write load, then the catch-up race.
+        sampler = Sampler(mport, nport, rport, 0.05)
+        sampler.start()
         bench = subprocess.run(
             ["redis-benchmark", "-p", str(mport), "-t", "set,incr,lpush",
              "-n", str(args.requests), "-P", "16", "-c", "32", "-r",
              "1000000", "-d", "32", "-q"], capture_output=True, text=True)
         stop = time.time()
         target = master.repl_offset()
+        if bench.returncode != 0:
+            sys.exit("redis-benchmark failed:\n" + bench.stderr)
         native_lag = target - native.repl_offset()
         relay_lag = target - relay.repl_offset()
         native_catch = relay_catch = None
@@ -225,6 +279,15 @@ def main():
             if relay_catch is None and relay.repl_offset() >= target:
                 relay_catch = now - stop
             time.sleep(0.005)
+        rows = sampler.stop()
+        native_max = max(m - n for t, m, _, n, _ in rows if t <= stop)
+        relay_max = max(m - r for t, m, _, _, r in rows if t <= stop)
+        if args.keep:
+            with open(b.path("trace-load.txt"), "w") as f:
+                f.write("# time master producer_ack native relay; "
+                        "load stopped at %.4f\n" % stop)
+                for row in rows:
+                    f.write("%.4f %d %d %d %d\n" % row)
         print("redis-benchmark: " + bench_rates(bench.stdout))
         if relay_catch is None:
             sys.exit("the relay replica did not reach the master's offset "
@@ -240,7 +303,8 @@ def main():
         # 3. Delay at a steady rate: default producer, then linger.ms=0.
         ports = {"master": mport, "native": nport, "relay": rport}
         lat = []
-        res = latency_run(b, "default", ports, args.rate, args.seconds)
+        res = latency_run(b, "default", ports, args.rate, args.seconds,
+                          args.keep)
         lat.append(("producer defaults", res))
         b.stop(prod)
         prod, plog = start_producer("linger0",
@@ -248,7 +312,8 @@ def main():
         wait_log(plog, ("partial resync", "full sync done"), prod)
         time.sleep(1)
         wait_synced(relay, timeout=60)
-        res = latency_run(b, "linger0", ports, args.rate, args.seconds)
+        res = latency_run(b, "linger0", ports, args.rate, args.seconds,
+                          args.keep)
         lat.append(("producer linger.ms=0", res))
 
         print()
@@ -256,6 +321,8 @@ def main():
         print("%-46s %11.2fs %11.2fs %8.2f" % (
             "full sync of %d keys" % args.keys, native_sync, relay_sync,
             relay_sync / native_sync))
+        print("%-46s %11dB %11dB" % ("behind the master, most seen under load",
+                                     native_max, relay_max))
         print("%-46s %11dB %11dB" % ("behind the master when the load stops",
                                      native_lag, relay_lag))
 
@@ -280,8 +347,10 @@ def main():
             if lost:
                 print("  WARNING: samples received: " + ", ".join(
                     "%s %d" % (n, len(d[n])) for n in lost))
+        print("(master: a subscriber on the master itself, the floor of the "
+              "method on this machine)")
     finally:
-        b.close()
+        b.close(keep=args.keep)
 
 
 if __name__ == "__main__":

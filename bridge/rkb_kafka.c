@@ -53,7 +53,11 @@ rd_kafka_conf_t *rkb_kafka_conf_new(const char *brokers,
         conf_set(conf, "log.queue", "true", "built-in", errstr,
                  errstr_size) ||
         conf_set(conf, "allow.auto.create.topics", "false", "built-in",
-                 errstr, errstr_size)) {
+                 errstr, errstr_size) ||
+        /* Records are small and latency matters: Nagle plus the broker's
+         * delayed ACK would hold a request for up to 40 ms. */
+        conf_set(conf, "socket.nagle.disable", "true", "built-in", errstr,
+                 errstr_size)) {
         goto err;
     }
     for (size_t i = 0; i < n_props; i++) {

@@ -639,6 +639,13 @@ static void cli_readable(rkb_ev_t *ev, int fd, void *arg, int mask) {
     cons_proto_feed(c->cp, buf, (size_t)n);
     rkb_err_t err;
     while ((err = cons_proto_next(c->cp, &cmd)) == RKB_OK) {
+        /* A client that sends commands (INFO, say) but does not read the
+         * replies must not grow our memory past the bound replicas get. */
+        if (!c->is_replica && c->out.len >= CONS_RELAY_OUT_MAX) {
+            cli_close(c, "client does not read its replies (output over "
+                         "limit)");
+            return;
+        }
         handle(c, &cmd);
         if (c->closing) {
             break;

@@ -15,7 +15,8 @@
 #      get the EOF framing);
 #  (d) garbage on the relay port gets a protocol error; the replicas keep
 #      being served; (d2) a PSYNC for a replid the journal never had gets
-#      a full sync (as from Redis) and a clear log line;
+#      a full sync (as from Redis) and a clear log line; (d3) a client
+#      flooding INFO without reading its replies is closed;
 #  (e) a replica restarted with its data continues with +CONTINUE
 #      (partial resync) and converges, though the master wrote more than
 #      its own backlog (16 KB) meanwhile;
@@ -164,6 +165,18 @@ cons_wait_log c "$unknown 100 is not in the journal's history" 10
 rcli master SET it:relay:after-unknown-psync 1 >/dev/null
 wait_converged r1 r2
 log "(d2) PSYNC for an unknown replid: '$out', logged; replicas still served"
+
+# (d3) A client that floods INFO without reading the replies is closed
+# once its output passes the bound; the replicas go on.
+"$PYTHON" -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.sendall(b"INFO\r\n" * 100000)
+time.sleep(3)' "$RP"
+cons_wait_log c "does not read its replies" 10
+rcli master SET it:relay:after-flood 1 >/dev/null
+wait_converged r1 r2
+log "(d3) a client flooding INFO without reading was closed; replicas still served"
 
 # (e) r1 restarted with its data: a partial resync from the journal.
 rcli r1 SHUTDOWN SAVE >/dev/null 2>&1 || true

@@ -30,10 +30,15 @@ static void usage(FILE *fp) {
             "      ignored); print the differences and a summary; exit 0\n"
             "      only when equal (passwords also from RKB_SOURCE_PASSWORD\n"
             "      and RKB_TARGET_PASSWORD)\n"
+            "  rdb2resp FILE [--restore]\n"
+            "      write to stdout, as RESP, the commands that rebuild the\n"
+            "      RDB file's dataset (for redis-cli --pipe); --restore is\n"
+            "      not implemented yet\n"
             "\n"
             "Exit status: 0 ok, 1 usage error, 2 error reading or checking "
             "the journal\n(verify: the instances differ, or a connection "
-            "error).\n");
+            "error;\nrdb2resp: the RDB is corrupt or unsupported, or "
+            "stdout failed).\n");
 }
 
 int main(int argc, char **argv) {
@@ -54,6 +59,9 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "verify") == 0) {
         return tool_verify(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "rdb2resp") == 0) {
+        return tool_rdb2resp(argc - 1, argv + 1);
     }
     fprintf(stderr, "rkbridge: unknown command '%s'\n", argv[1]);
     usage(stderr);

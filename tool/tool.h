@@ -7,5 +7,6 @@ int tool_inspect(int argc, char **argv);
 int tool_export_rdb(int argc, char **argv);
 int tool_export_stream(int argc, char **argv);
 int tool_verify(int argc, char **argv);
+int tool_rdb2resp(int argc, char **argv);
 
 #endif

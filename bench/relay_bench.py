@@ -21,7 +21,7 @@ Measures in one run, on loopback:
 Prints a table; machine noise is large here, so compare the ratios.
 
 usage: bench/relay_bench.py [--keys N] [--requests N] [--rate N]
-                            [--seconds N] [--build DIR] [--keep DIR]
+                            [--seconds N] [--warmup N] [--build DIR] [--keep DIR]
 """
 import argparse
 import os
@@ -148,9 +148,13 @@ def pct(sorted_values, p):
     return sorted_values[k]
 
 
-def latency_run(b, tag, ports, rate, seconds, trace):
+def latency_run(b, tag, ports, rate, seconds, warmup, trace):
     """One paced run; returns ({name: sorted delays in us}, writes, pubs,
     achieved rate). trace: also write the offsets every 2 ms to a file."""
+    # "Steady" rate: the same load for a while first, so that what the
+    # saturating phase left behind (the broker's garbage, backlogs) is
+    # not measured as delay.
+    paced_writes(ports["master"], rate, warmup)
     subs = {}
     for name, port in ports.items():
         out = b.path("lat-%s-%s.txt" % (tag, name))
@@ -199,6 +203,8 @@ def main():
     ap.add_argument("--rate", type=int, default=20000,
                     help="writes/s of the latency run")
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--warmup", type=float, default=5,
+                    help="seconds of the same paced load before measuring")
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--keep", metavar="DIR",
                     help="copy the work directory (logs, samples) to DIR; "
@@ -304,7 +310,7 @@ def main():
         ports = {"master": mport, "native": nport, "relay": rport}
         lat = []
         res = latency_run(b, "default", ports, args.rate, args.seconds,
-                          args.keep)
+                          args.warmup, args.keep)
         lat.append(("producer defaults", res))
         b.stop(prod)
         prod, plog = start_producer("linger0",
@@ -313,7 +319,7 @@ def main():
         time.sleep(1)
         wait_synced(relay, timeout=60)
         res = latency_run(b, "linger0", ports, args.rate, args.seconds,
-                          args.keep)
+                          args.warmup, args.keep)
         lat.append(("producer linger.ms=0", res))
 
         print()

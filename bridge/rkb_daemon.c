@@ -87,3 +87,36 @@ void rkb_daemon_args_free(rkb_daemon_args_t *a) {
     a->overrides = NULL;
     a->n_overrides = 0;
 }
+
+int rkb_daemon_configure(const rkb_daemon_args_t *a, const char *prog,
+                         const char *example, const rkb_conf_entry_t *table,
+                         rkb_conf_post_f *post, void *cfg) {
+    if (a->help) {
+        rkb_daemon_usage(stdout, prog, example);
+        return 0;
+    }
+    if (a->config_doc) {
+        rkb_conf_doc(table, stdout);
+        return 0;
+    }
+    rkb_conf_errors_t errs = RKB_CONF_ERRORS_INIT;
+    if (rkb_conf_load(table, cfg, a->config_path, a->overrides,
+                      a->n_overrides, post, &errs)) {
+        rkb_conf_errors_print(&errs, stderr);
+        rkb_conf_errors_free(&errs);
+        rkb_conf_free(table, cfg);
+        return RKB_EXIT_CONFIG;
+    }
+    if (!a->test_only && !a->dump_config) {
+        return -1;
+    }
+    if (a->dump_config) {
+        rkb_conf_dump(table, cfg, stdout);
+    }
+    if (a->test_only) {
+        printf("config '%s' is ok\n",
+               a->config_path ? a->config_path : "(none)");
+    }
+    rkb_conf_free(table, cfg);
+    return 0;
+}

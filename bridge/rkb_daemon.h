@@ -6,6 +6,7 @@
 #define RKB_DAEMON_H
 #include <stddef.h>
 #include <stdio.h>
+#include "rkb_conf.h"
 
 #define RKB_EXIT_CONFIG 1 /* usage or configuration error */
 #define RKB_EXIT_FATAL 2  /* fatal runtime error */
@@ -27,6 +28,16 @@ int rkb_daemon_parse_args(int argc, char **argv, const char *prog,
 void rkb_daemon_args_free(rkb_daemon_args_t *a);
 /** example: an -o override shown in the usage, e.g. "source.port=6380". */
 void rkb_daemon_usage(FILE *fp, const char *prog, const char *example);
+
+/** The configuration phase both daemons share. -h and --config-doc print
+ *  and return 0. Otherwise loads the configuration into cfg (the daemon's
+ *  table and cross-field hook), prints every error (returns 1), and with
+ *  -t or --dump-config prints and returns 0.
+ *  @returns -1 when the daemon should run (cfg holds the configuration;
+ *  free it with rkb_conf_free), else the exit code (cfg already freed). */
+int rkb_daemon_configure(const rkb_daemon_args_t *a, const char *prog,
+                         const char *example, const rkb_conf_entry_t *table,
+                         rkb_conf_post_f *post, void *cfg);
 
 /** Installs SIGTERM and SIGINT handlers and ignores SIGPIPE.
  *  @returns the read end of a non-blocking pipe that turns readable on a

@@ -84,7 +84,7 @@ const rkb_conf_entry_t cons_conf_table[] = {
 
 /* Cross-field checks and derived values; runs even after other errors,
  * when a rejected value is still at its default (NULL for topic). */
-static void post(rkb_conf_ctx_t *ctx, void *out) {
+void cons_conf_post(rkb_conf_ctx_t *ctx, void *out) {
     cons_conf_t *cfg = out;
 
     if (cfg->mode != NULL && strcmp(cfg->mode, "relay") == 0 &&
@@ -94,16 +94,11 @@ static void post(rkb_conf_ctx_t *ctx, void *out) {
     rkb_conf_snapshot_topic(ctx, cfg->kafka_topic, &cfg->kafka_snapshot_topic);
 }
 
-int cons_conf_load(cons_conf_t *cfg, const char *path,
-                   const char *const *overrides, size_t n,
-                   rkb_conf_errors_t *errs) {
-    return rkb_conf_load(cons_conf_table, cfg, path, overrides, n, post, errs);
-}
-
 int cons_conf_load_string(cons_conf_t *cfg, const char *text,
                           const char *const *overrides, size_t n,
                           rkb_conf_errors_t *errs) {
-    return rkb_conf_load_string(cons_conf_table, cfg, text, overrides, n, post,
+    return rkb_conf_load_string(cons_conf_table, cfg, text, overrides, n,
+                                cons_conf_post,
                                 errs);
 }
 

@@ -30,18 +30,13 @@ typedef struct cons_conf_s {
 
 /* The consumer's key table, terminated by an entry with a NULL key. */
 extern const rkb_conf_entry_t cons_conf_table[];
+/* Its cross-field checks and derived values (rkb_conf_load's post hook). */
+void cons_conf_post(rkb_conf_ctx_t *ctx, void *out);
 
-/** Loads the consumer configuration into cfg (its previous content is
- *  overwritten, not freed): path may be NULL (no file); overrides are
- *  n strings "path=value" (borrowed). Besides the checks of each key it
- *  checks the keys together and derives kafka.snapshot_topic.
- *  @returns 0, or -1 with every problem appended to errs.
- *  Either way release cfg with cons_conf_free(). */
-int cons_conf_load(cons_conf_t *cfg, const char *path,
-                   const char *const *overrides, size_t n,
-                   rkb_conf_errors_t *errs);
-
-/** The same from the text of a file; errors name "<string>". For tests. */
+/** Loads the consumer configuration from the text of a file (the daemon
+ *  loads files through rkb_daemon_configure with cons_conf_table and
+ *  cons_conf_post); errors name "<string>". For tests. Either way release
+ *  cfg with cons_conf_free(). */
 int cons_conf_load_string(cons_conf_t *cfg, const char *text,
                           const char *const *overrides, size_t n,
                           rkb_conf_errors_t *errs);

@@ -81,42 +81,15 @@ int main(int argc, char **argv) {
     static const char prog[] = "rkbridge-consumer";
     static const char example[] = "relay.listen=127.0.0.1:6380";
     rkb_daemon_args_t args;
-    if (rkb_daemon_parse_args(argc, argv, prog, example, &args)) {
-        rkb_daemon_args_free(&args);
-        return RKB_EXIT_CONFIG;
-    }
-    if (args.help || args.config_doc) {
-        if (args.help) {
-            rkb_daemon_usage(stdout, prog, example);
-        } else {
-            cons_conf_doc(stdout);
-        }
-        rkb_daemon_args_free(&args);
-        return 0;
-    }
-
     cons_ctx_t ctx;
     memset(&ctx, 0, sizeof(ctx));
-    rkb_conf_errors_t errs = RKB_CONF_ERRORS_INIT;
-    int bad = cons_conf_load(&ctx.cfg, args.config_path, args.overrides,
-                             args.n_overrides, &errs);
+    int rc = rkb_daemon_parse_args(argc, argv, prog, example, &args)
+                 ? RKB_EXIT_CONFIG
+                 : rkb_daemon_configure(&args, prog, example, cons_conf_table,
+                                        cons_conf_post, &ctx.cfg);
     rkb_daemon_args_free(&args);
-    if (bad) {
-        rkb_conf_errors_print(&errs, stderr);
-        rkb_conf_errors_free(&errs);
-        cons_conf_free(&ctx.cfg);
-        return RKB_EXIT_CONFIG;
-    }
-    if (args.dump_config) {
-        cons_conf_dump(&ctx.cfg, stdout);
-    }
-    if (args.test_only || args.dump_config) {
-        if (args.test_only) {
-            printf("config '%s' is ok\n",
-                   args.config_path ? args.config_path : "(none)");
-        }
-        cons_conf_free(&ctx.cfg);
-        return 0;
+    if (rc >= 0) {
+        return rc;
     }
     if (strcmp(ctx.cfg.mode, "relay") != 0) {
         fprintf(stderr, "rkbridge-consumer: mode \"%s\" is not implemented "
@@ -140,7 +113,7 @@ int main(int argc, char **argv) {
             "on %s, group '%s'",
             ctx.cfg.kafka_topic, ctx.cfg.kafka_snapshot_topic,
             ctx.cfg.kafka_brokers, ctx.cfg.kafka_group);
-    int rc = run(&ctx);
+    rc = run(&ctx);
 
     rkb_metrics_destroy(ctx.metrics);
     cons_relay_destroy(ctx.relay);

@@ -202,43 +202,17 @@ static int run(prod_ctx_t *ctx) {
 
 int main(int argc, char **argv) {
     static const char prog[] = "rkbridge-producer";
+    static const char example[] = "source.port=6380";
     rkb_daemon_args_t args;
-    if (rkb_daemon_parse_args(argc, argv, prog, "source.port=6380", &args)) {
-        rkb_daemon_args_free(&args);
-        return RKB_EXIT_CONFIG;
-    }
-    if (args.help || args.config_doc) {
-        if (args.help) {
-            rkb_daemon_usage(stdout, prog, "source.port=6380");
-        } else {
-            prod_conf_doc(stdout);
-        }
-        rkb_daemon_args_free(&args);
-        return 0;
-    }
-
     prod_ctx_t ctx;
     memset(&ctx, 0, sizeof(ctx));
-    rkb_conf_errors_t errs = RKB_CONF_ERRORS_INIT;
-    int bad = prod_conf_load(&ctx.cfg, args.config_path, args.overrides,
-                             args.n_overrides, &errs);
+    int rc = rkb_daemon_parse_args(argc, argv, prog, example, &args)
+                 ? RKB_EXIT_CONFIG
+                 : rkb_daemon_configure(&args, prog, example, prod_conf_table,
+                                        prod_conf_post, &ctx.cfg);
     rkb_daemon_args_free(&args);
-    if (bad) {
-        rkb_conf_errors_print(&errs, stderr);
-        rkb_conf_errors_free(&errs);
-        prod_conf_free(&ctx.cfg);
-        return RKB_EXIT_CONFIG;
-    }
-    if (args.dump_config) {
-        prod_conf_dump(&ctx.cfg, stdout);
-    }
-    if (args.test_only || args.dump_config) {
-        if (args.test_only) {
-            printf("config '%s' is ok\n",
-                   args.config_path ? args.config_path : "(none)");
-        }
-        prod_conf_free(&ctx.cfg);
-        return 0;
+    if (rc >= 0) {
+        return rc;
     }
 
     rkb_log_init('P', rkb_log_level_parse(ctx.cfg.log_level));
@@ -255,7 +229,7 @@ int main(int argc, char **argv) {
             "'%s' on %s",
             ctx.cfg.source_host, ctx.cfg.source_port, ctx.cfg.kafka_topic,
             ctx.cfg.kafka_snapshot_topic, ctx.cfg.kafka_brokers);
-    int rc = run(&ctx);
+    rc = run(&ctx);
 
     rkb_metrics_destroy(ctx.metrics);
     prod_repl_destroy(ctx.repl);

@@ -184,7 +184,7 @@ out:
 
 /* Cross-field checks and derived values; runs even after other errors,
  * when a rejected value is still at its default (NULL for topic). */
-static void post(rkb_conf_ctx_t *ctx, void *out) {
+void prod_conf_post(rkb_conf_ctx_t *ctx, void *out) {
     prod_conf_t *cfg = out;
 
     if (cfg->source_password != NULL && cfg->source_password_file != NULL) {
@@ -207,13 +207,15 @@ static void post(rkb_conf_ctx_t *ctx, void *out) {
 int prod_conf_load(prod_conf_t *cfg, const char *path,
                    const char *const *overrides, size_t n,
                    rkb_conf_errors_t *errs) {
-    return rkb_conf_load(prod_conf_table, cfg, path, overrides, n, post, errs);
+    return rkb_conf_load(prod_conf_table, cfg, path, overrides, n,
+                         prod_conf_post, errs);
 }
 
 int prod_conf_load_string(prod_conf_t *cfg, const char *text,
                           const char *const *overrides, size_t n,
                           rkb_conf_errors_t *errs) {
-    return rkb_conf_load_string(prod_conf_table, cfg, text, overrides, n, post,
+    return rkb_conf_load_string(prod_conf_table, cfg, text, overrides, n,
+                                prod_conf_post,
                                 errs);
 }
 

@@ -43,6 +43,8 @@ typedef struct prod_conf_s {
 
 /* The producer's key table, terminated by an entry with a NULL key. */
 extern const rkb_conf_entry_t prod_conf_table[];
+/* Its cross-field checks and derived values (rkb_conf_load's post hook). */
+void prod_conf_post(rkb_conf_ctx_t *ctx, void *out);
 
 /** Loads the producer configuration into cfg (its previous content is
  *  overwritten, not freed): path may be NULL (no file); overrides are

@@ -59,6 +59,16 @@ size_t rkb_conf_property_name(const char *s, char *err, size_t errsz) {
     return (size_t)(eq - s);
 }
 
+int rkb_conf_property_is(const char *s, size_t nlen,
+                         const char *const *names) {
+    for (size_t i = 0; names[i]; i++) {
+        if (strlen(names[i]) == nlen && memcmp(s, names[i], nlen) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void rkb_conf_snapshot_topic(rkb_conf_ctx_t *ctx, const char *topic,
                              char **snapshot_topic) {
     if (topic == NULL) {

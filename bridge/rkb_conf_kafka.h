@@ -21,6 +21,11 @@ int rkb_conf_check_topic(const rkb_conf_value_t *v, char *err, size_t errsz);
  *  with err set. */
 size_t rkb_conf_property_name(const char *s, char *err, size_t errsz);
 
+/** @returns 1 if the property name s[0..nlen) is one of names
+ *  (NULL-terminated), else 0. */
+int rkb_conf_property_is(const char *s, size_t nlen,
+                         const char *const *names);
+
 /** Post-hook helper: derives *snapshot_topic from topic ("<topic>.snapshot")
  *  when unset, and checks that the two differ. Errors go to ctx. */
 void rkb_conf_snapshot_topic(rkb_conf_ctx_t *ctx, const char *topic,

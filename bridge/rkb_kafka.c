@@ -43,6 +43,7 @@ static int conf_set(rd_kafka_conf_t *conf, const char *name,
 }
 
 rd_kafka_conf_t *rkb_kafka_conf_new(const char *brokers,
+                                    const char *const *defaults,
                                     const rkb_kafka_prop_t *props,
                                     size_t n_props, char *errstr,
                                     size_t errstr_size) {
@@ -59,6 +60,12 @@ rd_kafka_conf_t *rkb_kafka_conf_new(const char *brokers,
         conf_set(conf, "socket.nagle.disable", "true", "built-in", errstr,
                  errstr_size)) {
         goto err;
+    }
+    for (size_t i = 0; defaults && defaults[i]; i += 2) {
+        if (conf_set(conf, defaults[i], defaults[i + 1], "built-in", errstr,
+                     errstr_size)) {
+            goto err;
+        }
     }
     for (size_t i = 0; i < n_props; i++) {
         const char *eq = strchr(props[i].text, '=');
@@ -206,8 +213,8 @@ rkb_kafka_reader_t *rkb_kafka_reader_new(const char *brokers,
                                          const rkb_kafka_prop_t *props,
                                          size_t n_props, char *errstr,
                                          size_t errstr_size) {
-    rd_kafka_conf_t *conf =
-        rkb_kafka_conf_new(brokers, props, n_props, errstr, errstr_size);
+    rd_kafka_conf_t *conf = rkb_kafka_conf_new(brokers, NULL, props, n_props,
+                                               errstr, errstr_size);
     if (conf == NULL) {
         return NULL;
     }

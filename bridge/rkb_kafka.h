@@ -18,11 +18,13 @@ typedef struct rkb_kafka_prop_s {
 
 /** Builds a librdkafka configuration: bootstrap.servers = brokers, our
  *  logging routed through rkb_log ("kafka/<fac>", delivered by
- *  rd_kafka_poll on the caller's thread), then the user's properties,
- *  which override everything before them. @returns NULL with errstr set
+ *  rd_kafka_poll on the caller's thread), the caller's defaults
+ *  (NULL-terminated name, value pairs; may be NULL), then the user's
+ *  properties, which override everything before them. @returns NULL with errstr set
  *  ("producer.conf:12: kafka.properties: No such configuration property:
  *  \"linger.mss\""). The caller owns the result. */
 rd_kafka_conf_t *rkb_kafka_conf_new(const char *brokers,
+                                    const char *const *defaults,
                                     const rkb_kafka_prop_t *props,
                                     size_t n_props, char *errstr,
                                     size_t errstr_size);

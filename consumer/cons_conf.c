@@ -22,13 +22,10 @@ static int check_property(const rkb_conf_value_t *v, char *err, size_t errsz) {
      * -t and --dump-config show what is actually used */
     static const char *const fixed[] = {
         "bootstrap.servers", "metadata.broker.list", "group.id", NULL};
-    for (size_t i = 0; fixed[i]; i++) {
-        if (strlen(fixed[i]) == nlen && memcmp(s, fixed[i], nlen) == 0) {
-            snprintf(err, errsz,
-                     "%.*s: set it with kafka.brokers or kafka.group",
-                     (int)nlen, s);
-            return -1;
-        }
+    if (rkb_conf_property_is(s, nlen, fixed)) {
+        snprintf(err, errsz, "%.*s: set it with kafka.brokers or kafka.group",
+                 (int)nlen, s);
+        return -1;
     }
     return 0;
 }

@@ -99,27 +99,22 @@ struct cons_relay_s {
 
 /* A consumer handle that reads at explicit offsets (assign, no
  * subscription) and never commits by itself. */
-/* Sets name=value unless the user's kafka.properties set name. */
-static void conf_default(cons_relay_t *r, rd_kafka_conf_t *conf,
-                         const char *name, const char *value) {
-    char kerr[256];
-    size_t nlen = strlen(name);
-    for (size_t i = 0; i < r->n_props; i++) {
-        if (strncmp(r->props[i].text, name, nlen) == 0 &&
-            r->props[i].text[nlen] == '=') {
-            return;
-        }
-    }
-    rd_kafka_conf_set(conf, name, value, kerr, sizeof(kerr));
-}
-
 /* A consumer handle that reads at explicit offsets (assign, no
  * subscription) and never commits by itself. */
 static rd_kafka_t *new_reader(cons_relay_t *r, int eof, char *errstr,
                               size_t errstr_size) {
+    /* Each replica has its own reader: bound what each prefetches. 8 MiB
+     * held a lagging replica to about 30 MB/s (bench/relay_bench.py);
+     * 32 MiB lets it catch up as fast as a native replica. A reader moves
+     * from the snapshot's END record to its first chunk, and a new
+     * assignment waits for the fetch in flight: keep the broker's wait at
+     * the end of a partition short. */
+    static const char *const defaults[] = {
+        "queued.max.messages.kbytes", "32768", "fetch.wait.max.ms", "50",
+        NULL};
     char kerr[256];
-    rd_kafka_conf_t *conf = rkb_kafka_conf_new(r->brokers, r->props,
-                                               r->n_props, errstr,
+    rd_kafka_conf_t *conf = rkb_kafka_conf_new(r->brokers, defaults,
+                                               r->props, r->n_props, errstr,
                                                errstr_size);
     if (conf == NULL) {
         return NULL;
@@ -133,14 +128,6 @@ static rd_kafka_t *new_reader(cons_relay_t *r, int eof, char *errstr,
                       kerr, sizeof(kerr));
     rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", kerr,
                       sizeof(kerr));
-    /* Each replica has its own reader: bound what each prefetches. 8 MiB
-     * held a lagging replica to about 30 MB/s (bench/relay_bench.py);
-     * 32 MiB lets it catch up as fast as a native replica. */
-    conf_default(r, conf, "queued.max.messages.kbytes", "32768");
-    /* A reader moves from the snapshot's END record to its first chunk,
-     * and a new assignment waits for the fetch in flight: keep the
-     * broker's wait at the end of a partition short. */
-    conf_default(r, conf, "fetch.wait.max.ms", "50");
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, kerr, sizeof(kerr));
     if (rk == NULL) {
         snprintf(errstr, errstr_size, "cannot create Kafka consumer: %s",

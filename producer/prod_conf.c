@@ -21,8 +21,9 @@ static int check_property(const rkb_conf_value_t *v, char *err, size_t errsz) {
     }
     /* kafka.brokers is the one way to name the brokers, so that -t and
      * --dump-config show the brokers actually used */
-    if ((nlen == 17 && memcmp(s, "bootstrap.servers", 17) == 0) ||
-        (nlen == 20 && memcmp(s, "metadata.broker.list", 20) == 0)) {
+    static const char *const brokers[] = {"bootstrap.servers",
+                                          "metadata.broker.list", NULL};
+    if (rkb_conf_property_is(s, nlen, brokers)) {
         snprintf(err, errsz, "%.*s: set the brokers with kafka.brokers",
                  (int)nlen, s);
         return -1;
@@ -33,14 +34,12 @@ static int check_property(const rkb_conf_value_t *v, char *err, size_t errsz) {
         "acks", "request.required.acks", "enable.idempotence",
         "message.timeout.ms", "delivery.timeout.ms", "transactional.id",
         "max.in.flight.requests.per.connection", "max.in.flight", NULL};
-    for (size_t i = 0; fixed[i]; i++) {
-        if (strlen(fixed[i]) == nlen && memcmp(s, fixed[i], nlen) == 0) {
-            snprintf(err, errsz,
-                     "%.*s is fixed by rkbridge (acks=all, idempotence on, "
-                     "no message timeout) and cannot be set",
-                     (int)nlen, s);
-            return -1;
-        }
+    if (rkb_conf_property_is(s, nlen, fixed)) {
+        snprintf(err, errsz,
+                 "%.*s is fixed by rkbridge (acks=all, idempotence on, no "
+                 "message timeout) and cannot be set",
+                 (int)nlen, s);
+        return -1;
     }
     return 0;
 }

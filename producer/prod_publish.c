@@ -1,6 +1,7 @@
 #include "rkb_fmacros.h"
 #include "prod_publish.h"
 #include "prod_stream.h"
+#include "rkb_ev.h"
 #include "rkb_log.h"
 #include "rkb_mem.h"
 #include "rkb_buf.h"
@@ -133,22 +134,23 @@ static void ring_grow(prod_publish_t *pub) {
     pub->ring_cap = cap;
 }
 
-static int has_prop(const prod_publish_opts_t *opts, const char *name) {
-    size_t n = strlen(name);
-    for (size_t i = 0; i < opts->n_props; i++) {
-        if (strncmp(opts->props[i].text, name, n) == 0 &&
-            opts->props[i].text[n] == '=') {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 prod_publish_t *prod_publish_new(const prod_publish_opts_t *opts, char *errstr,
                                  size_t errstr_size) {
-    char kerr[256], val[32];
-    rd_kafka_conf_t *conf = rkb_kafka_conf_new(
-        opts->brokers, opts->props, opts->n_props, errstr, errstr_size);
+    char kerr[256], queue_kbytes[32];
+    /* Our own in-flight cap is what bounds memory; librdkafka's queue only
+     * needs room above it (a record is at most 1 MB plus our header).
+     * Replicas downstream wait for every record: batch for 1 ms, not
+     * librdkafka's 5 ms; under load the producer hands Kafka large frames
+     * anyway. The user's kafka.properties may change all of these. */
+    snprintf(queue_kbytes, sizeof(queue_kbytes), "%zu",
+             (opts->max_inflight_bytes * 2 + 4 * 1048576) / 1024);
+    const char *const defaults[] = {
+        "linger.ms", "1", "queue.buffering.max.kbytes", queue_kbytes,
+        "queue.buffering.max.messages", "1000000", "message.max.bytes",
+        "1048576", NULL};
+    rd_kafka_conf_t *conf =
+        rkb_kafka_conf_new(opts->brokers, defaults, opts->props,
+                           opts->n_props, errstr, errstr_size);
     if (conf == NULL) {
         return NULL;
     }
@@ -169,23 +171,6 @@ prod_publish_t *prod_publish_new(const prod_publish_opts_t *opts, char *errstr,
             goto err;
         }
     }
-    /* Our own in-flight cap is what bounds memory; librdkafka's queue only
-     * needs room above it. A record is at most 1 MB plus our header. */
-    snprintf(val, sizeof(val), "%zu",
-             (opts->max_inflight_bytes * 2 + 4 * 1048576) / 1024);
-    rd_kafka_conf_set(conf, "queue.buffering.max.kbytes", val, kerr,
-                      sizeof(kerr));
-    /* Replicas downstream wait for every record: batch for 1 ms, not
-     * librdkafka's 5 ms, unless the user chose otherwise. Under load the
-     * producer already hands Kafka large frames. */
-    if (!has_prop(opts, "linger.ms") &&
-        !has_prop(opts, "queue.buffering.max.ms")) {
-        rd_kafka_conf_set(conf, "linger.ms", "1", kerr, sizeof(kerr));
-    }
-    rd_kafka_conf_set(conf, "queue.buffering.max.messages", "1000000", kerr,
-                      sizeof(kerr));
-    rd_kafka_conf_set(conf, "message.max.bytes", "1048576", kerr,
-                      sizeof(kerr));
     rd_kafka_conf_set_opaque(conf, pub);
     rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
     rd_kafka_conf_set_error_cb(conf, error_cb);
@@ -397,10 +382,7 @@ rkb_err_t prod_publish_heartbeat(prod_publish_t *pub, const prod_pos_t *pos,
     rkb_msg_t m;
     msg_init(&m, RKB_MSG_HEARTBEAT, pos->replid, pos->offset, pos->offset,
              pos->db);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    m.u.heartbeat.wall_clock_ms =
-        (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    m.u.heartbeat.wall_clock_ms = (uint64_t)rkb_wall_ms();
     return produce(pub, pub->rkt_stream, &m, REC_PLAIN, pos, errstr,
                    errstr_size);
 }
@@ -443,10 +425,7 @@ rkb_err_t prod_publish_snapshot_begin(prod_publish_t *pub, const char *replid,
     pub->stats.full_syncs++;
     msg_init(&m, RKB_MSG_SNAPSHOT_BEGIN, replid, offset, offset, -1);
     m.u.snap_begin.sync_id = pub->sync_id;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    m.u.snap_begin.wall_clock_ms =
-        (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    m.u.snap_begin.wall_clock_ms = (uint64_t)rkb_wall_ms();
     m.u.snap_begin.framing =
         eof_framing ? RKB_MSG_FRAMING_EOF : RKB_MSG_FRAMING_DISK;
     m.u.snap_begin.expected_size = expected_size;

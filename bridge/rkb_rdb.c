@@ -935,6 +935,7 @@ static rkb_err_t key_begin(rkb_rdb_t *rdb, cur_t *c, unsigned type,
     rdb->key = rkb_malloc(key.len ? key.len : 1);
     memcpy(rdb->key, key.ptr, key.len);
     rdb->keylen = key.len;
+    uint64_t value_off = cur_off(rdb, c);
 
     switch (type) {
     case T_MODULE_PRE_GA:
@@ -997,6 +998,7 @@ static rkb_err_t key_begin(rkb_rdb_t *rdb, cur_t *c, unsigned type,
     ev->obj_type = obj_type;
     ev->rdb_type = (int)type;
     ev->key = (rkb_rdb_str_t){rdb->key, rdb->keylen};
+    ev->value_offset = value_off;
     ev->expire_ms = rdb->expire_ms;
     ev->lru_idle = rdb->lru_idle;
     ev->lfu_freq = rdb->lfu_freq;
@@ -1430,6 +1432,7 @@ static rkb_err_t value_next(rkb_rdb_t *rdb, rkb_rdb_event_t *ev) {
 key_end:
     ev->type = RKB_RDB_EV_KEY_END;
     ev->offset = rdb->base + rdb->pos;
+    ev->end_offset = ev->offset;
     ev->obj_type = rdb->obj_type;
     /* The key stays owned until the next call, so the event may borrow it;
      * it is cleared when the next unit starts. */

@@ -106,6 +106,10 @@ typedef struct rkb_rdb_event_s {
     rkb_rdb_type_t obj_type;            /* KEY_BEGIN, ELEMS, KEY_END */
     int rdb_type;                       /* KEY_BEGIN: the type byte */
     rkb_rdb_str_t key;                  /* KEY_BEGIN, ELEMS, KEY_END */
+    /* KEY_BEGIN: offset of the value's first byte (right after the key);
+     * KEY_END: offset just after its last byte. The type byte and the
+     * bytes in between are what DUMP serializes (reference 4.1). */
+    uint64_t value_offset, end_offset;
     int64_t expire_ms;                  /* KEY_BEGIN: absolute, -1: none */
     int64_t lru_idle;                   /* KEY_BEGIN: seconds, -1: none */
     int lfu_freq;                       /* KEY_BEGIN: 0..255, -1: none */

@@ -3,7 +3,8 @@
 # the dataset of the server that wrote the RDB: DEBUG DIGEST, FUNCTION LIST
 # and XINFO STREAM FULL (on what Redis replicates) equal. Also a big key of
 # each type (batching), the shared RDB fixtures when present, and corrupt
-# or truncated input (exit 2, one line, only whole keys on stdout).
+# or truncated input (exit 2, one line, only whole keys on stdout). The
+# same with --restore (RESTORE payloads), and --target-version.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -79,10 +80,12 @@ streams() { "$PYTHON" "$T/streams.py" "$TOOLS" "${REDIS_PORT[$1]}"; }
 # table's order, which differs between servers.
 funcs() { rcli "$1" FUNCTION LIST WITHCODE | LC_ALL=C sort; }
 
-# load NAME FILE -- rdb2resp FILE | redis-cli --pipe into server NAME.
+# load NAME FILE [OPTION...] -- rdb2resp FILE | redis-cli --pipe into
+# server NAME.
 load() {
   local name=$1 file=$2 out
-  "$TOOL_BIN" rdb2resp "$file" >"$T/load.resp" 2>"$T/load.err" ||
+  shift 2
+  "$TOOL_BIN" rdb2resp "$file" "$@" >"$T/load.resp" 2>"$T/load.err" ||
     fail "rdb2resp $file failed: $(cat "$T/load.err")"
   out=$(rcli "$name" --pipe <"$T/load.resp" 2>&1) ||
     fail "redis-cli --pipe of $file failed: $(tail -n 5 <<<"$out")"
@@ -183,6 +186,50 @@ maxargs=$(LC_ALL=C awk '/^\*[0-9]+\r$/ { n = substr($0, 2) + 0; if (n > m) m = n
 ((maxargs <= 1026)) || fail "a command has $maxargs arguments"
 log "datagen fill + big keys: digest $got, functions and streams equal"
 
+# ---- the same with --restore: every key a RESTORE (and PEXPIREAT)
+check_restored() {
+  local what=$1 nrestore
+  got=$(digest dst)
+  [[ $want == "$got" ]] || fail "$what: DEBUG DIGEST differs: source $want, got $got"
+  funcs dst >"$T/funcs.dst"
+  cmp -s "$T/funcs.src" "$T/funcs.dst" || fail "$what: FUNCTION LIST differs"
+  # RESTORE keeps what commands cannot rebuild: pending entries of
+  # deleted stream entries, consumers' seen-time.
+  streams dst >"$T/streams.dst" 2>"$T/streams.dst.err"
+  cmp -s "$T/streams.src.err" "$T/streams.dst.err" ||
+    fail "$what: $(cat "$T/streams.dst.err"), source: $(cat "$T/streams.src.err")"
+  cmp -s "$T/streams.src" "$T/streams.dst" ||
+    fail "$what: XINFO STREAM FULL differs: $(diff "$T/streams.src" "$T/streams.dst" | head -c 1500 || true)"
+  nrestore=$(grep -ac $'^RESTORE\r$' "$T/load.resp" || true)
+  log "$what: digest $got, functions and streams equal, $nrestore RESTORE"
+}
+ndbkeys=0
+for db in $(seq 0 15); do
+  ndbkeys=$((ndbkeys + $(rcli src -n "$db" DBSIZE)))
+done
+reset dst
+load dst "$rdb" --restore
+check_restored "--restore"
+nrestore=$(grep -ac $'^RESTORE\r$' "$T/load.resp" || true)
+((nrestore == ndbkeys)) || fail "--restore: $nrestore RESTORE for $ndbkeys keys"
+grep -aq $'^PEXPIREAT\r$' "$T/load.resp" || fail "--restore: no PEXPIREAT"
+if grep -aqE $'^(SET|RPUSH|SADD|ZADD|HSET|XADD)\r$' "$T/load.resp"; then
+  fail "--restore: plain commands in the output"
+fi
+# Over the loaded dataset once more: without REPLACE, every RESTORE fails.
+out=$(rcli dst --pipe <"$T/load.resp" 2>&1) || true
+grep -q "errors: $ndbkeys," <<<"$out" ||
+  fail "--restore over existing keys: $(tail -n 2 <<<"$out")"
+reset dst
+load dst "$rdb" --restore --target-version 7.0.15
+check_restored "--restore --target-version 7.0.15"
+# A target older than the file: the plain commands, byte for byte.
+"$TOOL_BIN" rdb2resp "$rdb" >"$T/plain.resp"
+"$TOOL_BIN" rdb2resp "$rdb" --restore --target-version 6.2.14 >"$T/old.resp"
+cmp -s "$T/plain.resp" "$T/old.resp" ||
+  fail "--target-version 6.2.14: output is not the plain commands"
+log "--target-version 6.2.14 (RDB 9 < 10): plain commands"
+
 # ---- shared fixtures (RDB version <= 10, with a digest in the README)
 fixtures=$RKB_SOURCE_DIR/../shared/fixtures/rdb
 if [[ -d $fixtures ]]; then
@@ -201,8 +248,13 @@ if [[ -d $fixtures ]]; then
     [[ $dig =~ ^[0-9a-f]{40}$ || $dig == 0* ]] || continue
     [[ $dig == "0 (empty)" || $dig == 0 ]] && dig=0000000000000000000000000000000000000000
     reset dst
+    load dst "$fixtures/$file" --restore
+    restored=$(digest dst)
+    reset dst
     load dst "$fixtures/$file"
     got=$(digest dst)
+    [[ $restored == "$got" ]] ||
+      fail "fixture $file: digest $got, with --restore $restored"
     if [[ $got != "$dig" ]]; then
       # The README digest was taken when the file was written; keys whose
       # TTL has passed since are dropped by Redis too. The oracle is then
@@ -227,7 +279,8 @@ fi
 # ---- corrupt and truncated input
 check_corrupt() {
   local file=$1 what=$2 rc=0
-  "$TOOL_BIN" rdb2resp "$file" >"$T/bad.resp" 2>"$T/bad.err" || rc=$?
+  shift 2
+  "$TOOL_BIN" rdb2resp "$file" "$@" >"$T/bad.resp" 2>"$T/bad.err" || rc=$?
   ((rc == 2)) || fail "$what: exit $rc, want 2"
   [[ $(wc -l <"$T/bad.err") -eq 1 ]] || fail "$what: stderr is not one line: $(cat "$T/bad.err")"
   # stdout: whole commands only, which an empty server takes.
@@ -239,6 +292,8 @@ check_corrupt() {
 head -c $(($(stat -c %s "$rdb") / 2)) "$rdb" >"$T/truncated.rdb"
 check_corrupt "$T/truncated.rdb" "truncated RDB"
 grep -q 'offset' "$T/bad.err" || fail "truncated: no offset in the message"
+check_corrupt "$T/truncated.rdb" "truncated RDB, --restore" --restore
+grep -aq $'^RESTORE\r$' "$T/bad.resp" || fail "truncated, --restore: no RESTORE"
 if [[ -f $fixtures/corrupt_ziplist.rdb ]]; then
   check_corrupt "$fixtures/corrupt_ziplist.rdb" "corrupt_ziplist.rdb"
   grep -q 'key:000000000091' "$T/bad.err" || fail "corrupt_ziplist: key not named"
@@ -260,8 +315,11 @@ grep -q 'NaN' "$T/bad.err" || fail "NaN score: message does not say so"
 rc=0
 "$TOOL_BIN" rdb2resp >/dev/null 2>&1 || rc=$?
 ((rc == 1)) || fail "no FILE: exit $rc, want 1"
-rc=0
-"$TOOL_BIN" rdb2resp "$rdb" --restore >/dev/null 2>"$T/restore.err" || rc=$?
-if ((rc != 1)) || ! grep -q 'not implemented' "$T/restore.err"; then
-  fail "--restore: exit $rc: $(cat "$T/restore.err")"
-fi
+for bad in "--target-version 7.0.15" "--restore --target-version x" \
+           "--restore --target-version"; do
+  rc=0
+  # shellcheck disable=SC2086
+  "$TOOL_BIN" rdb2resp "$rdb" $bad >/dev/null 2>"$T/usage.err" || rc=$?
+  ((rc == 1)) || fail "rdb2resp $bad: exit $rc, want 1"
+  grep -q usage "$T/usage.err" || fail "rdb2resp $bad: no usage line"
+done

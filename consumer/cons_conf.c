@@ -5,11 +5,66 @@
 #include "rkb_conf_kafka.h"
 #include "rkb_mem.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 
 static const char *const modes[] = {"relay", "apply", NULL};
+static const char *const loads[] = {"auto", "restore", "commands", NULL};
+static const char *const on_errors[] = {"stop", "log", NULL};
+
+/* A db number as Redis takes it in SELECT. */
+static int parse_db(const char *s, const char *end, long *db) {
+    char *e;
+    if (s == end || *s < '0' || *s > '9') {
+        return -1;
+    }
+    errno = 0;
+    *db = strtol(s, &e, 10);
+    return (e != end || errno || *db > CONS_CONF_DB_MAX) ? -1 : 0;
+}
+
+static int check_db(const rkb_conf_value_t *v, char *err, size_t errsz) {
+    long db;
+    if (parse_db(v->str, v->str + strlen(v->str), &db) < 0) {
+        snprintf(err, errsz, "\"%s\" is not a db number (0..%d)", v->str,
+                 CONS_CONF_DB_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_db_pair(const rkb_conf_value_t *v, char *err, size_t errsz) {
+    long a, b;
+    if (cons_conf_parse_db_pair(v->str, &a, &b) < 0) {
+        snprintf(err, errsz, "\"%s\" is not \"source-db:target-db\"",
+                 v->str);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_prefix(const rkb_conf_value_t *v, char *err, size_t errsz) {
+    if (v->str[0] == '\0') {
+        snprintf(err, errsz, "an empty prefix matches every key");
+        return -1;
+    }
+    return 0;
+}
+
+int cons_conf_parse_db_pair(const char *s, long *src, long *dst) {
+    const char *colon = strchr(s, ':');
+    if (colon == NULL || parse_db(s, colon, src) < 0 ||
+        parse_db(colon + 1, colon + strlen(colon), dst) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+int cons_conf_parse_db(const char *s, long *db) {
+    return parse_db(s, s + strlen(s), db);
+}
 
 /* One librdkafka property. The value is not shown: it may be a secret. */
 static int check_property(const rkb_conf_value_t *v, char *err, size_t errsz) {
@@ -37,7 +92,7 @@ const rkb_conf_entry_t cons_conf_table[] = {
     {.key = "mode", .type = RKB_CONF_ENUM, .def_str = "relay",
      .values = modes, .offset = OFF(mode),
      .doc = "`relay`: replicas run REPLICAOF to this consumer; `apply`: "
-            "the consumer writes to a target (not implemented yet)."},
+            "the consumer writes to a target Redis as a client (docs/APPLY.md)."},
     {.key = "kafka.brokers", .type = RKB_CONF_BROKERS,
      .flags = RKB_CONF_REQUIRED, .offset = OFF(kafka_brokers),
      .doc = "Kafka bootstrap brokers, `host:port[,host:port...]`."},
@@ -66,6 +121,58 @@ const rkb_conf_entry_t cons_conf_table[] = {
      .flags = RKB_CONF_SECRET, .offset = OFF(relay_password),
      .doc = "Password replicas must AUTH with (their `masterauth`); unset: "
             "no AUTH. Never printed."},
+    {.key = "target.host", .type = RKB_CONF_STRING, .def_str = "127.0.0.1",
+     .offset = OFF(target_host),
+     .doc = "Apply mode: host name or address of the target Redis."},
+    {.key = "target.port", .type = RKB_CONF_INT, .def_int = 6379,
+     .min = 1, .max = 65535, .offset = OFF(target_port),
+     .doc = "Apply mode: TCP port of the target Redis."},
+    {.key = "target.user", .type = RKB_CONF_STRING,
+     .offset = OFF(target_user),
+     .doc = "Apply mode: ACL user for AUTH (needs `target.password`)."},
+    {.key = "target.password", .type = RKB_CONF_STRING,
+     .flags = RKB_CONF_SECRET, .offset = OFF(target_password),
+     .doc = "Apply mode: password for AUTH; unset: no AUTH. Never printed."},
+    {.key = "apply.flush", .type = RKB_CONF_BOOL, .def_int = 0,
+     .offset = OFF(apply_flush),
+     .doc = "Apply mode: let the consumer flush the target before a full "
+            "load (a non-empty target, or a new snapshot in the journal). "
+            "Unset, it stops instead and says why."},
+    {.key = "apply.load", .type = RKB_CONF_ENUM, .def_str = "auto",
+     .values = loads, .offset = OFF(apply_load),
+     .doc = "Apply mode: how a snapshot is loaded: `restore` (RESTORE "
+            "payloads), `commands` (SET, RPUSH, HSET...), or `auto` "
+            "(RESTORE when the target's RDB version takes the snapshot's)."},
+    {.key = "apply.on_error", .type = RKB_CONF_ENUM, .def_str = "stop",
+     .values = on_errors, .offset = OFF(apply_on_error),
+     .doc = "Apply mode: on an error reply from the target, `stop` (exit 2 "
+            "naming the command and its offset) or `log` it and go on."},
+    {.key = "apply.key_prefix", .type = RKB_CONF_STRING,
+     .def_str = "rkbridge:", .check = check_prefix,
+     .offset = OFF(apply_key_prefix),
+     .doc = "Apply mode: prefix of the keys the consumer keeps in the "
+            "target (its position, in db 0)."},
+    {.key = "apply.dbs", .type = RKB_CONF_STRLIST, .check = check_db,
+     .offset = OFF(apply_dbs), .def_doc = "all",
+     .doc = "Apply mode: the source dbs to apply, as strings (`[\"0\", "
+            "\"3\"]`); others are left out."},
+    {.key = "apply.db_map", .type = RKB_CONF_STRLIST, .check = check_db_pair,
+     .offset = OFF(apply_db_map), .def_doc = "none",
+     .doc = "Apply mode: `\"source:target\"` db pairs; a db not listed "
+            "keeps its number."},
+    {.key = "apply.include_prefixes", .type = RKB_CONF_STRLIST,
+     .check = check_prefix, .offset = OFF(apply_include_prefixes),
+     .def_doc = "every key",
+     .doc = "Apply mode: only keys starting with one of these are applied "
+            "(multi-key commands: docs/APPLY.md)."},
+    {.key = "apply.exclude_prefixes", .type = RKB_CONF_STRLIST,
+     .check = check_prefix, .offset = OFF(apply_exclude_prefixes),
+     .def_doc = "none",
+     .doc = "Apply mode: keys starting with one of these are left out."},
+    {.key = "apply.batch_commands", .type = RKB_CONF_INT, .def_int = 2048,
+     .min = 1, .max = 1000000, .offset = OFF(apply_batch_commands),
+     .doc = "Apply mode: commands per MULTI/EXEC at most (a transaction of "
+            "the master is never split)."},
     {.key = "metrics.listen", .type = RKB_CONF_HOSTPORT,
      .offset = OFF(metrics_listen),
      .def_doc = "none (no endpoint)",
@@ -87,6 +194,9 @@ void cons_conf_post(rkb_conf_ctx_t *ctx, void *out) {
     if (cfg->mode != NULL && strcmp(cfg->mode, "relay") == 0 &&
         cfg->relay_listen == NULL) {
         rkb_conf_error(ctx, "relay.listen", "required in relay mode");
+    }
+    if (cfg->target_user != NULL && cfg->target_password == NULL) {
+        rkb_conf_error(ctx, "target.user", "requires target.password");
     }
     rkb_conf_snapshot_topic(ctx, cfg->kafka_topic, &cfg->kafka_snapshot_topic);
 }

@@ -23,10 +23,35 @@ typedef struct cons_conf_s {
     char *relay_listen;   /* "host:port" replicas connect to */
     char *relay_password; /* NULL: replicas need no AUTH */
 
+    /* apply mode: the target Redis */
+    char *target_host;
+    long long target_port;
+    char *target_user;     /* NULL: AUTH with the password alone */
+    char *target_password; /* NULL: no AUTH */
+
+    /* apply mode: how */
+    int apply_flush;        /* may flush the target before a full load */
+    char *apply_load;       /* "auto" "restore" "commands" */
+    char *apply_on_error;   /* "stop" "log" */
+    char *apply_key_prefix; /* the bridge's own keys in the target */
+    rkb_conf_strlist_t apply_dbs;              /* source dbs; empty: all */
+    rkb_conf_strlist_t apply_db_map;           /* "src:dst" */
+    rkb_conf_strlist_t apply_include_prefixes; /* empty: every key */
+    rkb_conf_strlist_t apply_exclude_prefixes;
+    long long apply_batch_commands; /* commands per MULTI/EXEC, at most */
+
     /* metrics and logging */
     char *metrics_listen; /* "host:port", NULL: no metrics endpoint */
     char *log_level;      /* "err" "warn" "notice" "info" "debug" */
 } cons_conf_t;
+
+/* Largest db number apply.dbs and apply.db_map take. */
+#define CONS_CONF_DB_MAX 65535
+
+/** Parses "N" (apply.dbs) or "N:M" (apply.db_map); values the table has
+ *  checked always parse. @returns 0 or -1. */
+int cons_conf_parse_db(const char *s, long *db);
+int cons_conf_parse_db_pair(const char *s, long *src, long *dst);
 
 /* The consumer's key table, terminated by an entry with a NULL key. */
 extern const rkb_conf_entry_t cons_conf_table[];

@@ -31,7 +31,7 @@
 #      once resumed;
 #  (j) the consumer group kafka.group holds a committed offset near the
 #      end of the stream topic (what the replicas acknowledged).
-# and first, without Kafka: -t, a missing relay.listen and mode apply.
+# and first, without Kafka: -t and a missing relay.listen.
 # shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
 
@@ -46,11 +46,7 @@ rc=0
 out=$("$CONSUMER_BIN" -o kafka.brokers=127.0.0.1:1 -o kafka.topic=t -t 2>&1) || rc=$?
 [[ $rc == 1 && $out == *"relay.listen: required in relay mode"* ]] ||
   fail "no relay.listen: exit $rc, '$out'"
-rc=0
-out=$("$CONSUMER_BIN" -o kafka.brokers=127.0.0.1:1 -o kafka.topic=t -o mode=apply 2>&1) || rc=$?
-[[ $rc == 1 && $out == *"not implemented yet"* ]] ||
-  fail "mode apply: exit $rc, '$out'"
-log "config: -t ok, missing relay.listen and mode apply refused with exit 1"
+log "config: -t ok, missing relay.listen refused with exit 1"
 
 # The master's own backlog is the smallest Redis allows, so that (e)
 # continues from a position only Kafka still holds.

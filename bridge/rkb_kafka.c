@@ -209,23 +209,31 @@ rkb_err_t rkb_kafka_ensure_topic(rd_kafka_t *rk, const char *topic,
     return RKB_OK;
 }
 
-rkb_kafka_reader_t *rkb_kafka_reader_new(const char *brokers,
-                                         const rkb_kafka_prop_t *props,
-                                         size_t n_props, char *errstr,
-                                         size_t errstr_size) {
-    rd_kafka_conf_t *conf = rkb_kafka_conf_new(brokers, NULL, props, n_props,
-                                               errstr, errstr_size);
+rd_kafka_t *rkb_kafka_consumer_new(const char *brokers, const char *group,
+                                   int eof, const char *offset_reset,
+                                   const char *const *defaults,
+                                   const rkb_kafka_prop_t *props,
+                                   size_t n_props, char *errstr,
+                                   size_t errstr_size) {
+    rd_kafka_conf_t *conf = rkb_kafka_conf_new(brokers, defaults, props,
+                                               n_props, errstr, errstr_size);
+    char kerr[256];
     if (conf == NULL) {
         return NULL;
     }
-    char kerr[256];
-    /* We track offsets ourselves: no group coordination, no commits. */
-    rd_kafka_conf_set(conf, "group.id", "rkbridge-reader", kerr, sizeof(kerr));
+    /* Offsets are ours to track: librdkafka neither stores nor commits. */
+    rd_kafka_conf_set(conf, "group.id", group ? group : "rkbridge-reader",
+                      kerr, sizeof(kerr));
     rd_kafka_conf_set(conf, "enable.auto.commit", "false", kerr, sizeof(kerr));
-    rd_kafka_conf_set(conf, "enable.partition.eof", "true", kerr,
+    rd_kafka_conf_set(conf, "enable.auto.offset.store", "false", kerr,
                       sizeof(kerr));
-    rd_kafka_t *rk =
-        rd_kafka_new(RD_KAFKA_CONSUMER, conf, kerr, sizeof(kerr));
+    rd_kafka_conf_set(conf, "enable.partition.eof", eof ? "true" : "false",
+                      kerr, sizeof(kerr));
+    if (offset_reset != NULL) {
+        rd_kafka_conf_set(conf, "auto.offset.reset", offset_reset, kerr,
+                          sizeof(kerr));
+    }
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, kerr, sizeof(kerr));
     if (rk == NULL) {
         snprintf(errstr, errstr_size, "cannot create Kafka consumer: %s",
                  kerr);
@@ -233,6 +241,34 @@ rkb_kafka_reader_t *rkb_kafka_reader_new(const char *brokers,
         return NULL;
     }
     rkb_kafka_route_logs(rk);
+    return rk;
+}
+
+int rkb_kafka_assign_one(rd_kafka_t *rk, const char *topic, int32_t partition,
+                         int64_t koff, char *errstr, size_t errstr_size) {
+    rd_kafka_topic_partition_list_t *parts =
+        rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(parts, topic, partition)->offset = koff;
+    rd_kafka_resp_err_t kr = rd_kafka_assign(rk, parts);
+    rd_kafka_topic_partition_list_destroy(parts);
+    if (kr) {
+        snprintf(errstr, errstr_size, "cannot read topic '%s': %s", topic,
+                 rd_kafka_err2str(kr));
+        return -1;
+    }
+    return 0;
+}
+
+rkb_kafka_reader_t *rkb_kafka_reader_new(const char *brokers,
+                                         const rkb_kafka_prop_t *props,
+                                         size_t n_props, char *errstr,
+                                         size_t errstr_size) {
+    rd_kafka_t *rk = rkb_kafka_consumer_new(brokers, NULL, 1, NULL, NULL,
+                                            props, n_props, errstr,
+                                            errstr_size);
+    if (rk == NULL) {
+        return NULL;
+    }
     rkb_kafka_reader_t *rd = rkb_calloc(1, sizeof(*rd));
     rd->rk = rk;
     return rd;
@@ -271,14 +307,8 @@ rkb_err_t rkb_kafka_reader_read(rkb_kafka_reader_t *rd, const char *topic,
     if (from >= to) {
         return RKB_OK;
     }
-    rd_kafka_topic_partition_list_t *parts =
-        rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(parts, topic, partition)->offset = from;
-    rd_kafka_resp_err_t kr = rd_kafka_assign(rd->rk, parts);
-    rd_kafka_topic_partition_list_destroy(parts);
-    if (kr) {
-        snprintf(errstr, errstr_size, "cannot read topic '%s': %s", topic,
-                 rd_kafka_err2str(kr));
+    if (rkb_kafka_assign_one(rd->rk, topic, partition, from, errstr,
+                             errstr_size) < 0) {
         return RKB_EKAFKA;
     }
     int64_t next = from;

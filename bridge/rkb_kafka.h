@@ -45,8 +45,26 @@ rkb_err_t rkb_kafka_ensure_topic(rd_kafka_t *rk, const char *topic,
                                  int *partitions_out,
                                  char *errstr, size_t errstr_size);
 
-/** A consumer handle for reading a partition at explicit offsets, with no
- *  group and no commits. */
+/** A consumer handle that reads partitions at explicit offsets (assign, no
+ *  subscription) and never commits by itself: the caller commits to group
+ *  (NULL: a fixed name, for handles that never commit). eof: deliver an
+ *  end-of-partition event; offset_reset: "auto.offset.reset" (NULL: the
+ *  librdkafka default). defaults as for rkb_kafka_conf_new. @returns NULL
+ *  with errstr set. */
+rd_kafka_t *rkb_kafka_consumer_new(const char *brokers, const char *group,
+                                   int eof, const char *offset_reset,
+                                   const char *const *defaults,
+                                   const rkb_kafka_prop_t *props,
+                                   size_t n_props, char *errstr,
+                                   size_t errstr_size);
+
+/** Makes topic/partition from koff on the handle's only assignment.
+ *  @returns 0, or -1 with errstr set. */
+int rkb_kafka_assign_one(rd_kafka_t *rk, const char *topic, int32_t partition,
+                         int64_t koff, char *errstr, size_t errstr_size);
+
+/** A reader of a partition at explicit offsets, with no group and no
+ *  commits. */
 typedef struct rkb_kafka_reader_s rkb_kafka_reader_t;
 
 rkb_kafka_reader_t *rkb_kafka_reader_new(const char *brokers,

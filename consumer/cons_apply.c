@@ -483,14 +483,9 @@ static step_t target_write(cons_apply_t *a, const char *buf, size_t len) {
 
 static int kafka_assign(cons_apply_t *a, const char *topic, int32_t part,
                         int64_t koff) {
-    rd_kafka_topic_partition_list_t *parts =
-        rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(parts, topic, part)->offset = koff;
-    rd_kafka_resp_err_t kr = rd_kafka_assign(a->rk, parts);
-    rd_kafka_topic_partition_list_destroy(parts);
-    if (kr) {
-        rkb_log(RKB_LOG_ERR, MOD, "cannot read topic '%s': %s", topic,
-                rd_kafka_err2str(kr));
+    char err[512];
+    if (rkb_kafka_assign_one(a->rk, topic, part, koff, err, sizeof(err))) {
+        rkb_log(RKB_LOG_ERR, MOD, "%s", err);
         return -1;
     }
     return 0;
@@ -1392,28 +1387,14 @@ cons_apply_t *cons_apply_new(const cons_apply_opts_t *o, char *errstr,
     static const char *const defaults[] = {
         "queued.max.messages.kbytes", "65536", "fetch.wait.max.ms", "50",
         NULL};
-    char kerr[256];
-    rd_kafka_conf_t *conf = rkb_kafka_conf_new(o->brokers, defaults, o->props,
-                                               o->n_props, errstr,
-                                               errstr_size);
-    if (conf == NULL) {
-        return NULL;
-    }
-    rd_kafka_conf_set(conf, "group.id", o->group, kerr, sizeof(kerr));
-    rd_kafka_conf_set(conf, "enable.auto.commit", "false", kerr, sizeof(kerr));
-    rd_kafka_conf_set(conf, "enable.auto.offset.store", "false", kerr,
-                      sizeof(kerr));
-    rd_kafka_conf_set(conf, "enable.partition.eof", "true", kerr,
-                      sizeof(kerr));
-    rd_kafka_conf_set(conf, "auto.offset.reset", "error", kerr, sizeof(kerr));
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, kerr, sizeof(kerr));
+    /* "error": a position retention has deleted must be seen, not
+     * silently replaced by another offset. */
+    rd_kafka_t *rk = rkb_kafka_consumer_new(o->brokers, o->group, 1, "error",
+                                            defaults, o->props, o->n_props,
+                                            errstr, errstr_size);
     if (rk == NULL) {
-        snprintf(errstr, errstr_size, "cannot create Kafka consumer: %s",
-                 kerr);
-        rd_kafka_conf_destroy(conf);
         return NULL;
     }
-    rkb_kafka_route_logs(rk);
 
     cons_apply_t *a = rkb_calloc(1, sizeof(*a));
     a->rk = rk;

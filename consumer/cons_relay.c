@@ -97,10 +97,7 @@ struct cons_relay_s {
 
 /* ---------------------------------------------------------------- Kafka */
 
-/* A consumer handle that reads at explicit offsets (assign, no
- * subscription) and never commits by itself. */
-/* A consumer handle that reads at explicit offsets (assign, no
- * subscription) and never commits by itself. */
+/* A reader of one replica (or of the index), committing to the group. */
 static rd_kafka_t *new_reader(cons_relay_t *r, int eof, char *errstr,
                               size_t errstr_size) {
     /* Each replica has its own reader: bound what each prefetches. 8 MiB
@@ -112,43 +109,16 @@ static rd_kafka_t *new_reader(cons_relay_t *r, int eof, char *errstr,
     static const char *const defaults[] = {
         "queued.max.messages.kbytes", "32768", "fetch.wait.max.ms", "50",
         NULL};
-    char kerr[256];
-    rd_kafka_conf_t *conf = rkb_kafka_conf_new(r->brokers, defaults,
-                                               r->props, r->n_props, errstr,
-                                               errstr_size);
-    if (conf == NULL) {
-        return NULL;
-    }
-    rd_kafka_conf_set(conf, "group.id", r->group, kerr, sizeof(kerr));
-    rd_kafka_conf_set(conf, "enable.auto.commit", "false", kerr,
-                      sizeof(kerr));
-    rd_kafka_conf_set(conf, "enable.auto.offset.store", "false", kerr,
-                      sizeof(kerr));
-    rd_kafka_conf_set(conf, "enable.partition.eof", eof ? "true" : "false",
-                      kerr, sizeof(kerr));
-    rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", kerr,
-                      sizeof(kerr));
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, kerr, sizeof(kerr));
-    if (rk == NULL) {
-        snprintf(errstr, errstr_size, "cannot create Kafka consumer: %s",
-                 kerr);
-        rd_kafka_conf_destroy(conf);
-        return NULL;
-    }
-    rkb_kafka_route_logs(rk);
-    return rk;
+    return rkb_kafka_consumer_new(r->brokers, r->group, eof, "earliest",
+                                  defaults, r->props, r->n_props, errstr,
+                                  errstr_size);
 }
 
 static int assign(rd_kafka_t *rk, const char *topic, int32_t partition,
                   int64_t koff) {
-    rd_kafka_topic_partition_list_t *parts =
-        rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(parts, topic, partition)->offset = koff;
-    rd_kafka_resp_err_t kr = rd_kafka_assign(rk, parts);
-    rd_kafka_topic_partition_list_destroy(parts);
-    if (kr) {
-        rkb_log(RKB_LOG_ERR, "relay", "cannot read topic '%s': %s", topic,
-                rd_kafka_err2str(kr));
+    char err[512];
+    if (rkb_kafka_assign_one(rk, topic, partition, koff, err, sizeof(err))) {
+        rkb_log(RKB_LOG_ERR, "relay", "%s", err);
         return -1;
     }
     return 0;

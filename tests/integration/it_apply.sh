@@ -23,7 +23,10 @@
 #      (exit 2) naming the command, its stream offset and Kafka offset, and
 #      marks the target halted; a restart refuses to go on until the halt
 #      key is deleted; with apply.on_error = log it logs and goes on;
-#  (g) a wrong target password: exit 2 with the target's refusal.
+#  (g) a wrong target password: exit 2 with the target's refusal;
+#  (h) a target with the users of deploy/apply-target-users.conf: the
+#      consumer (user rkbridge) loads and applies it; the application user
+#      reads, and its writes get NOPERM.
 # and first, without Kafka: -t in apply mode, bad filter values.
 # shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
@@ -217,3 +220,27 @@ wait "${CONS_PID[a4]}" && rc=0 || rc=$?
 grep -qE 'refused AUTH: WRONGPASS' "${CONS_LOG[a4]}" || fail "(g) $(tail -n 2 "${CONS_LOG[a4]}")"
 log "(g) wrong target password: exit 2, $(grep -o 'refused AUTH.*' "${CONS_LOG[a4]}" | head -n 1)"
 
+# (h)
+# The file's directives as options (redis-server takes a config file only
+# as its first argument, and start_redis gives its own first).
+acl_args=()
+while read -r -a words; do
+  [[ ${words[0]:-} == user ]] && acl_args+=(--user "${words[@]:1}")
+done <"$RKB_SOURCE_DIR/deploy/apply-target-users.conf"
+((${#acl_args[@]} > 6)) || fail "(h) no user lines in deploy/apply-target-users.conf"
+REDIS_USER[t5]=rkbridge REDIS_PASS[t5]=change-me-consumer
+start_redis t5 "${acl_args[@]}"
+start_apply a5 t5 -o target.user=rkbridge -o target.password=change-me-consumer
+cons_wait_log a5 'applying the stream' 60
+acl_equal() {
+  "$TOOL_BIN" verify --source "127.0.0.1:${REDIS_PORT[master]}" \
+    --target "127.0.0.1:${REDIS_PORT[t5]}" --target-user rkbridge \
+    --target-password change-me-consumer >"$T/verify-t5.out" 2>&1
+}
+wait_for 100 200 acl_equal || fail "(h) target t5 differs: $(tail -n 3 "$T/verify-t5.out")"
+app() { redis-cli -h 127.0.0.1 -p "${REDIS_PORT[t5]}" --user app --pass change-me-app --no-auth-warning "$@"; }
+out=$(app SET it:h:write 1 2>&1)
+[[ $out == NOPERM* ]] || fail "(h) a write by the app user gave '$out'"
+[[ $(app -n 0 EXISTS rkbridge:position) == 1 ]] || fail "(h) the app user cannot read"
+log "(h) ACL of deploy/apply-target-users.conf: consumer applies as user rkbridge; the app reads, its write gets: $out"
+stop_consumer a5

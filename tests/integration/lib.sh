@@ -679,7 +679,7 @@ start_consumer() {
 cons_wait_log() {
   local name=$1 re=$2 secs=${3:-30} i
   for ((i = 0; i < secs * 10; i++)); do
-    grep -qE -- "$re" "${CONS_LOG[$name]}" && return 0
+    grep -qE -- "$re" "${CONS_LOG[$name]}" 2>/dev/null && return 0
     alive "${CONS_PID[$name]}" || fail "consumer $name exited while waiting for /$re/"
     sleep 0.1
   done

@@ -260,13 +260,13 @@ static void select_db(cons_rewrite_t *rw, long db, rkb_buf_t *out,
 
 const char *cons_command_repr(const rkb_resp_arg_t *argv, size_t argc,
                               char *buf, size_t size) {
-    size_t o = 0;
+    size_t o = 0, i, j;
     buf[0] = '\0';
-    for (size_t i = 0; i < argc && o + 8 < size; i++) {
+    for (i = 0; i < argc && o + 8 < size; i++) {
         if (i > 0) {
             buf[o++] = ' ';
         }
-        for (size_t j = 0; j < argv[i].len && o + 8 < size; j++) {
+        for (j = 0; j < argv[i].len && o + 8 < size; j++) {
             unsigned char c = (unsigned char)argv[i].p[j];
             if (c > 0x20 && c < 0x7f && c != '"' && c != '\\') {
                 buf[o++] = (char)c;
@@ -274,8 +274,12 @@ const char *cons_command_repr(const rkb_resp_arg_t *argv, size_t argc,
                 o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
             }
         }
+        if (j < argv[i].len) {
+            break;
+        }
     }
-    if (o + 8 >= size) {
+    /* mark a cut only: a whole command can end in the room kept for it */
+    if (i < argc) {
         snprintf(buf + o, size - o, "...");
     } else {
         buf[o] = '\0';

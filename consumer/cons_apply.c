@@ -48,9 +48,17 @@
 #define RETRY_MAX_MS 5000
 #define KAFKA_TIMEOUT_MS 10000
 
-/* Outcome of a step: go on, start over (reconnect, re-read the position),
- * or stop the daemon. */
-typedef enum { STEP_OK = 0, STEP_RETRY = 1, STEP_FATAL = 2, STEP_STOP = 3 } step_t;
+/* Outcome of a step: go on; start over from the position on the same
+ * connection (every reply read); start over on a new connection after a
+ * pause (replies may be pending, or the target or Kafka failed); stop the
+ * daemon; stop as asked. */
+typedef enum {
+    STEP_OK = 0,
+    STEP_RESTART,
+    STEP_RETRY,
+    STEP_FATAL,
+    STEP_STOP
+} step_t;
 
 /* Commands written but not yet answered: their bytes, kept to name a
  * command the target refused. */
@@ -125,35 +133,62 @@ int cons_pos_format(const cons_pos_t *p, char *buf, size_t size) {
     return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
+/* A decimal field of the position: digits only, in range. */
+static int pos_field_u64(const char *s, uint64_t max, uint64_t *out) {
+    uint64_t v = 0;
+    if (*s == '\0') {
+        return -1;
+    }
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (max - (uint64_t)(*s - '0')) / 10) {
+            return -1;
+        }
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
 int cons_pos_parse(const char *s, size_t len, cons_pos_t *p) {
-    char buf[512], state[16], replid[64];
-    long long koff;
-    unsigned long long off;
-    long db;
+    char buf[512];
+    char *f[8], *save = NULL;
+    size_t n = 0;
+    uint64_t koff, off, db;
     memset(p, 0, sizeof(*p));
-    if (len >= sizeof(buf)) {
+    if (len >= sizeof(buf) || memchr(s, '\0', len) != NULL) {
         return -1;
     }
     memcpy(buf, s, len);
     buf[len] = '\0';
-    if (sscanf(buf, "v1 %15s %255s %lld", state, p->topic, &koff) != 3 ||
-        koff < 0) {
+    for (char *t = strtok_r(buf, " ", &save); t && n < 8;
+         t = strtok_r(NULL, " ", &save)) {
+        f[n++] = t;
+    }
+    if (n < 4 || strcmp(f[0], "v1") != 0 || strlen(f[2]) >= sizeof(p->topic) ||
+        pos_field_u64(f[3], INT64_MAX, &koff) < 0) {
         return -1;
     }
-    p->koff = koff;
-    if (strcmp(state, "load") == 0) {
+    snprintf(p->topic, sizeof(p->topic), "%s", f[2]);
+    p->koff = (int64_t)koff;
+    if (strcmp(f[1], "load") == 0 && n == 4) {
         p->state = CONS_POS_LOAD;
         return 0;
     }
-    if (strcmp(state, "stream") != 0 ||
-        sscanf(buf, "v1 %*s %*s %*s %63s %llu %ld", replid, &off, &db) != 3 ||
-        strlen(replid) != 40 || db < -1) {
+    if (strcmp(f[1], "stream") != 0 || n != 7 || strlen(f[4]) != 40 ||
+        strspn(f[4], "0123456789abcdef") != 40 ||
+        pos_field_u64(f[5], UINT64_MAX, &off) < 0) {
+        return -1;
+    }
+    if (strcmp(f[6], "-1") == 0) {
+        p->db = -1;
+    } else if (pos_field_u64(f[6], 65535, &db) == 0) {
+        p->db = (long)db;
+    } else {
         return -1;
     }
     p->state = CONS_POS_STREAM;
-    memcpy(p->replid, replid, 41);
+    memcpy(p->replid, f[4], 41);
     p->offset = off;
-    p->db = db;
     return 0;
 }
 
@@ -1208,7 +1243,7 @@ static step_t on_stream_record(cons_apply_t *a, rd_kafka_message_t *km) {
         if ((s = full_load(a, &m, km->offset, reason))) {
             return s;
         }
-        return STEP_RETRY; /* start the stream over from the position */
+        return STEP_RESTART; /* the stream, from the new position */
     }
     default:
         rkb_log(RKB_LOG_ERR, MOD, "topic '%s' offset %" PRId64 ": %s",
@@ -1251,7 +1286,7 @@ static step_t stream(cons_apply_t *a) {
         if ((s = full_load(a, NULL, -1, why))) {
             return s;
         }
-        return STEP_RETRY;
+        return STEP_RESTART;
     }
     cons_feed_free(&a->feed);
     cons_feed_init(&a->feed, a->pos.replid, a->pos.offset);
@@ -1363,11 +1398,11 @@ static void *apply_main(void *arg) {
         if (s == STEP_STOP) {
             break;
         }
-        if (a->rc != NULL && !a->rc->err) {
-            backoff = RETRY_MIN_MS; /* a resync: start over at once */
+        if (s == STEP_RESTART) {
+            backoff = RETRY_MIN_MS;
             continue;
         }
-        target_close(a);
+        target_close(a); /* replies of what was in flight are moot */
         nap(a, backoff);
         backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
     }

@@ -67,9 +67,12 @@ typedef struct cons_pos_s {
 } cons_pos_t;
 
 /** "v1 load <topic> <koff>" or "v1 stream <topic> <koff> <replid>
- *  <offset> <db>". @returns the length written (< size). */
+ *  <offset> <db>". @returns the length written (< size), or -1 when buf
+ *  is too small. */
 int cons_pos_format(const cons_pos_t *p, char *buf, size_t size);
-/** @returns 0, or -1 when s is not a position this version writes. */
+/** Fields are single spaces apart, decimal, in range; the replid is 40
+ *  lower-case hex digits; db is -1 or 0..65535.
+ *  @returns 0, or -1 when s is not a position this version writes. */
 int cons_pos_parse(const char *s, size_t len, cons_pos_t *p);
 
 #endif

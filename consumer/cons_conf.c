@@ -186,6 +186,71 @@ const rkb_conf_entry_t cons_conf_table[] = {
 };
 /* clang-format on */
 
+static int db_applied(const cons_conf_t *cfg, long db) {
+    long d;
+    if (cfg->apply_dbs.n == 0) {
+        return 1;
+    }
+    for (size_t i = 0; i < cfg->apply_dbs.n; i++) {
+        if (cons_conf_parse_db(cfg->apply_dbs.v[i], &d) == 0 && d == db) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int db_remapped(const cons_conf_t *cfg, long db) {
+    long s, d;
+    for (size_t i = 0; i < cfg->apply_db_map.n; i++) {
+        if (cons_conf_parse_db_pair(cfg->apply_db_map.v[i], &s, &d) == 0 &&
+            s == db) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Two applied source dbs must not land in one target db: their keys
+ * would merge, and SWAPDB or MOVE between them would mean nothing. A db
+ * not in apply.db_map keeps its number, so "5:2" alone also sends db 2
+ * to target db 2. */
+static void check_db_map(rkb_conf_ctx_t *ctx, const cons_conf_t *cfg) {
+    long s, d, s2, d2;
+    for (size_t i = 0; i < cfg->apply_db_map.n; i++) {
+        if (cons_conf_parse_db_pair(cfg->apply_db_map.v[i], &s, &d) < 0 ||
+            !db_applied(cfg, s)) {
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (cons_conf_parse_db_pair(cfg->apply_db_map.v[j], &s2, &d2) <
+                    0 ||
+                !db_applied(cfg, s2)) {
+                continue;
+            }
+            if (s2 == s) {
+                rkb_conf_error(ctx, "apply.db_map",
+                               "source db %ld is mapped twice", s);
+                return;
+            }
+            if (d2 == d) {
+                rkb_conf_error(ctx, "apply.db_map",
+                               "source dbs %ld and %ld would both go to "
+                               "target db %ld",
+                               s2, s, d);
+                return;
+            }
+        }
+        if (d != s && db_applied(cfg, d) && !db_remapped(cfg, d)) {
+            rkb_conf_error(ctx, "apply.db_map",
+                           "source dbs %ld and %ld would both go to target "
+                           "db %ld: map db %ld elsewhere too, or leave it "
+                           "out with apply.dbs",
+                           d, s, d, d);
+            return;
+        }
+    }
+}
+
 /* Cross-field checks and derived values; runs even after other errors,
  * when a rejected value is still at its default (NULL for topic). */
 void cons_conf_post(rkb_conf_ctx_t *ctx, void *out) {
@@ -195,6 +260,7 @@ void cons_conf_post(rkb_conf_ctx_t *ctx, void *out) {
         cfg->relay_listen == NULL) {
         rkb_conf_error(ctx, "relay.listen", "required in relay mode");
     }
+    check_db_map(ctx, cfg);
     if (cfg->target_user != NULL && cfg->target_password == NULL) {
         rkb_conf_error(ctx, "target.user", "requires target.password");
     }

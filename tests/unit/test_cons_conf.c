@@ -101,6 +101,37 @@ static void test_cross_rules(void **state) {
     free(errs);
     cons_conf_free(&cfg);
 
+    /* apply.db_map: two applied source dbs never share a target db */
+    static const struct {
+        const char *over[3];
+        const char *err; /* NULL: accepted */
+    } maps[] = {
+        {{"apply.db_map=5:2"}, "source dbs 2 and 5 would both go to target db 2"},
+        {{"apply.dbs=5", "apply.db_map=5:2"}, NULL},
+        {{"apply.db_map=5:2", "apply.db_map=2:5"}, NULL},
+        {{"apply.dbs=1", "apply.dbs=2", "apply.db_map=1:2"},
+         "source dbs 2 and 1 would both go to target db 2"},
+        {{"apply.dbs=1", "apply.db_map=1:3", "apply.db_map=1:4"},
+         "source db 1 is mapped twice"},
+        {{"apply.dbs=1", "apply.dbs=2", "apply.db_map=1:3"}, NULL},
+    };
+    for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+        const char *o[6] = {"mode=apply", "kafka.brokers=k:1", "kafka.topic=t"};
+        size_t n = 3;
+        for (size_t j = 0; j < 3 && maps[i].over[j]; j++) {
+            o[n++] = maps[i].over[j];
+        }
+        errs = load(&cfg, "", o, n, &rc);
+        if (maps[i].err == NULL) {
+            assert_int_equal(rc, 0);
+        } else if (rc != -1 || strstr(errs, maps[i].err) == NULL) {
+            fail_msg("case %zu: want \"%s\", got \"%s\"", i, maps[i].err,
+                     errs);
+        }
+        free(errs);
+        cons_conf_free(&cfg);
+    }
+
     /* an unknown mode */
     const char *bad[] = {"mode=mirror", "kafka.brokers=k:1", "kafka.topic=t"};
     errs = load(&cfg, "", bad, 3, &rc);

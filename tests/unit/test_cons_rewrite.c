@@ -948,6 +948,18 @@ static void test_pos_rejected(void **state) {
         "v1 stream t 1 " R40 " 5 x",
         "v1 stream t 1 " R40 " 5 -2",
         "v2 stream t 1 " R40 " 5 0",
+        /* strict fields: no trailing text, signs, wrap-around or
+         * overflow, lower-case hex replids only */
+        "v1 load t 5x",
+        "v1 load t 5 extra",
+        "v1 load t +5",
+        "v1 load t 9223372036854775808",
+        "v1 stream t 1 " R40 " -1 0",
+        "v1 stream t 1 " R40 " 18446744073709551616 0",
+        "v1 stream t 1 " R40 " 5 0 extra",
+        "v1 stream t 1 " R40 " 5 65536",
+        "v1 stream t 1 zz23456789abcdef0123456789abcdef01234567 5 0",
+        "v1 stream t 1 0123456789ABCDEF0123456789abcdef01234567 5 0",
     };
     cons_pos_t q;
     char big[1024];

@@ -119,6 +119,54 @@ def vm_hwm_kb(pid):
     return 0
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process (all its threads) so far."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def http_get(port, path, timeout=5):
+    """Body of GET http://127.0.0.1:port/path (HTTP/1.0, no library)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall(b"GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" %
+              path.encode())
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data.split(b"\r\n\r\n", 1)[-1].decode()
+
+
+def prom_values(text):
+    """{name: float} from a Prometheus text exposition (no labels)."""
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            parts = line.split()
+            if len(parts) == 2:
+                try:
+                    out[parts[0]] = float(parts[1])
+                except ValueError:
+                    pass
+    return out
+
+
+def replica_ack_offset(master, announce_port):
+    """The offset a replica listed by the master with this port ACKed, or
+    -1 (the producer announces a port of its choice)."""
+    for k, v in master.info("replication").items():
+        if k.startswith("slave") and ("port=%d," % announce_port) in v:
+            return int(re.search(r"offset=(\d+)", v).group(1))
+    return -1
+
+
 def bench_rates(stdout):
     """'SET 1234.5/s, ...' from redis-benchmark -q output."""
     ops = re.findall(r"([A-Z]+): ([\d.]+) requests per second", stdout)
@@ -161,6 +209,22 @@ class Bench:
         subprocess.run([KAFKA, "start", "--dir", self.kafka_dir, "--port",
                         str(port)], check=True, stdout=subprocess.DEVNULL)
         return port
+
+    def kafka_retry(self, tries=3):
+        """kafka(), tried again on another port when the start fails (a
+        port taken meanwhile by another process on a shared machine)."""
+        for i in range(tries):
+            try:
+                return self.kafka()
+            except subprocess.CalledProcessError:
+                if i == tries - 1:
+                    raise
+                subprocess.run([KAFKA, "stop", "--dir", self.kafka_dir],
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+                shutil.rmtree(self.kafka_dir, ignore_errors=True)
+                print("kafka did not start; trying another port",
+                      file=sys.stderr)
 
     def redis(self, name):
         """Starts a redis-server set up for benchmarks; returns its port."""

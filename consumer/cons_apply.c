@@ -709,6 +709,12 @@ static step_t load_snapshot(cons_apply_t *a, const rkb_msg_t *rs, int64_t koff,
             sync_id, rs->replid, rs->end_offset, a->snapshot_topic, first,
             last, replace ? " over the keys of an unfinished load" : "");
     atomic_store(&a->m_ready, 0);
+    int64_t lo, hi;
+    if ((s = watermarks(a, a->snapshot_topic, part, &lo, &hi))) {
+        goto out;
+    }
+    rkb_log(RKB_LOG_DEBUG, MOD, "snapshot topic offsets %" PRId64 "..%" PRId64
+            " after %" PRId64 " ms", lo, hi, rkb_mono_ms() - t0);
     if (kafka_assign(a, a->snapshot_topic, part, first) < 0) {
         s = STEP_RETRY;
         goto out;
@@ -750,6 +756,10 @@ static step_t load_snapshot(cons_apply_t *a, const rkb_msg_t *rs, int64_t koff,
             rd_kafka_message_destroy(km);
             s = STEP_FATAL;
             goto out;
+        }
+        if (next == first) {
+            rkb_log(RKB_LOG_DEBUG, MOD, "first snapshot record after %" PRId64
+                    " ms", rkb_mono_ms() - t0);
         }
         if (m.type == RKB_MSG_SNAPSHOT_CHUNK &&
             m.u.snap_chunk.sync_id == sync_id) {
@@ -800,6 +810,8 @@ static step_t load_snapshot(cons_apply_t *a, const rkb_msg_t *rs, int64_t koff,
         s = STEP_FATAL;
         goto out;
     }
+    rkb_log(RKB_LOG_DEBUG, MOD, "snapshot read from Kafka after %" PRId64
+            " ms", rkb_mono_ms() - t0);
     if ((s = load_replies(a, 0))) {
         goto out;
     }

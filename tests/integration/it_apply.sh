@@ -26,12 +26,17 @@
 #  (g) a wrong target password: exit 2 with the target's refusal;
 #  (h) a target with the users of deploy/apply-target-users.conf: the
 #      consumer (user rkbridge) loads and applies it; the application user
-#      reads, and its writes get NOPERM.
+#      reads, and its writes get NOPERM;
+#  (i) the master restarts without its data: the producer journals a new
+#      full sync (a resync marker); the consumer, reaching it, stops (exit
+#      2) without apply.flush since the target holds the old dataset, and
+#      with apply.flush = true flushes it, loads the new snapshot and is
+#      equal to the new master.
 # and first, without Kafka: -t in apply mode, bad filter values.
 # shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
 
-deadline 190
+deadline 250
 require_cmd redis-server redis-cli
 require_bins
 
@@ -244,3 +249,26 @@ out=$(app SET it:h:write 1 2>&1)
 [[ $(app -n 0 EXISTS rkbridge:position) == 1 ]] || fail "(h) the app user cannot read"
 log "(h) ACL of deploy/apply-target-users.conf: consumer applies as user rkbridge; the app reads, its write gets: $out"
 stop_consumer a5
+
+# (i)
+start_apply a2 t2
+cons_wait_log a2 'applying the stream' 30
+kill_redis master
+start_redis master
+two_syncs() { (($(grep -c 'full sync done' "${PROD_LOG[p]}") >= 2)); }
+wait_for 300 200 two_syncs || fail "(i) the producer did not journal a second full sync"
+wait_for 200 100 eval '! alive "${CONS_PID[a2]}"' || fail "(i) the consumer did not stop at the resync marker"
+wait "${CONS_PID[a2]}" && rc=0 || rc=$?
+[[ $rc == 2 ]] || fail "(i) resync without apply.flush: exit $rc"
+grep -qE 'a full load is needed \(a new snapshot at Kafka offset [0-9]+\), and target .* holds [0-9]+ keys: set apply.flush = true' "${CONS_LOG[a2]}" ||
+  fail "(i) no clear message: $(tail -n 2 "${CONS_LOG[a2]}")"
+fill master --keys 50
+start_apply a2 t2 -o apply.flush=true
+cons_wait_log a2 'FLUSHING target' 30
+start_load master --seconds 3 --rate 300
+wait_load
+expire_sweep master
+wait_equal t2 a2
+counters_equal t2
+log "(i) the master restarted empty: stopped at the resync marker without apply.flush (exit 2); with it flushed, loaded the new snapshot, equal ($COUNTERS counters)"
+stop_consumer a2

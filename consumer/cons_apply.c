@@ -1173,15 +1173,20 @@ static step_t add_commands(cons_apply_t *a, int64_t koff) {
                     " (Kafka offset %" PRId64 "): %s (apply.on_error = log)",
                     cmd, start + off, koff, a->rw.errstr);
         } else if (rc == CONS_RW_APPLY) {
-            /* note where each appended command starts */
-            size_t p = mark;
-            for (size_t i = 0; i < added; i++) {
-                size_t c;
-                long m = rkb_resp_parse_command(t->buf.data + p,
-                                                t->buf.len - p, a->args, 0,
-                                                &c);
-                tx_note(t, p, start + off, koff);
-                p += (size_t)m;
+            /* note where each appended command starts: one starts at
+             * mark; a SELECT or a split FLUSHALL needs a look */
+            if (added == 1) {
+                tx_note(t, mark, start + off, koff);
+            } else {
+                size_t p = mark;
+                for (size_t i = 0; i < added; i++) {
+                    size_t c;
+                    long m = rkb_resp_parse_command(t->buf.data + p,
+                                                    t->buf.len - p, a->args,
+                                                    0, &c);
+                    tx_note(t, p, start + off, koff);
+                    p += (size_t)m;
+                }
             }
         }
         off += (size_t)n;

@@ -32,7 +32,8 @@
 #      2) without apply.flush since the target holds the old dataset, and
 #      with apply.flush = true flushes it, loads the new snapshot and is
 #      equal to the new master.
-# and first, without Kafka: -t in apply mode, bad filter values.
+# and first, without Kafka: -t in apply mode, bad filter values, and a
+# target that is not Redis (exit 2, one line).
 # shellcheck source=lib.sh disable=SC2119
 source "$(dirname "$0")/lib.sh"
 
@@ -50,6 +51,16 @@ out=$("$CONSUMER_BIN" -o kafka.brokers=127.0.0.1:1 -o kafka.topic=t \
   $out == *'apply.db_map: "1" is not "source-db:target-db"'* ]] ||
   fail "bad filters: exit $rc, '$out'"
 log "config: -t ok, bad apply.dbs and apply.db_map refused"
+
+http_port=$(free_port)
+run_bg fake-http "$T/fake-http.out" "$PYTHON" "$TOOLS/fake_http.py" --port "$http_port"
+wait_for 50 100 test -f "$T/fake-http.out"
+rc=0
+out=$(timeout 20 "$CONSUMER_BIN" -o kafka.brokers=127.0.0.1:1 -o kafka.topic=t \
+  -o mode=apply -o target.port="$http_port" 2>&1) || rc=$?
+[[ $rc == 2 && $out == *"target 127.0.0.1:$http_port does not speak the Redis protocol"* ]] ||
+  fail "a target that is not Redis: exit $rc, '$out'"
+log "a target that is not Redis: exit 2, $(grep -o 'target 127.*' <<<"$out")"
 
 start_redis master
 MASTER=master

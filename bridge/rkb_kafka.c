@@ -282,14 +282,13 @@ void rkb_kafka_reader_destroy(rkb_kafka_reader_t *rd) {
     free(rd);
 }
 
-rkb_err_t rkb_kafka_reader_watermarks(rkb_kafka_reader_t *rd,
-                                      const char *topic, int32_t partition,
-                                      int64_t *low, int64_t *high,
-                                      int timeout_ms, char *errstr,
-                                      size_t errstr_size) {
+rkb_err_t rkb_kafka_watermarks(rd_kafka_t *rk, const char *topic,
+                               int32_t partition, int64_t *low, int64_t *high,
+                               int timeout_ms, char *errstr,
+                               size_t errstr_size) {
     rd_kafka_resp_err_t kr = rd_kafka_query_watermark_offsets(
-        rd->rk, topic, partition, low, high, timeout_ms);
-    rd_kafka_poll(rd->rk, 0);
+        rk, topic, partition, low, high, timeout_ms);
+    rd_kafka_poll(rk, 0);
     if (kr) {
         snprintf(errstr, errstr_size,
                  "cannot read offsets of topic '%s' partition %d: %s", topic,
@@ -297,6 +296,30 @@ rkb_err_t rkb_kafka_reader_watermarks(rkb_kafka_reader_t *rd,
         return transient(kr) ? RKB_ETIMEDOUT : RKB_EKAFKA;
     }
     return RKB_OK;
+}
+
+rkb_err_t rkb_kafka_reader_watermarks(rkb_kafka_reader_t *rd,
+                                      const char *topic, int32_t partition,
+                                      int64_t *low, int64_t *high,
+                                      int timeout_ms, char *errstr,
+                                      size_t errstr_size) {
+    return rkb_kafka_watermarks(rd->rk, topic, partition, low, high,
+                                timeout_ms, errstr, errstr_size);
+}
+
+int rkb_kafka_commit_one(rd_kafka_t *rk, const char *topic, int32_t partition,
+                         int64_t koff, int async, char *errstr,
+                         size_t errstr_size) {
+    rd_kafka_topic_partition_list_t *parts =
+        rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(parts, topic, partition)->offset = koff;
+    rd_kafka_resp_err_t kr = rd_kafka_commit(rk, parts, async);
+    rd_kafka_topic_partition_list_destroy(parts);
+    if (kr) {
+        snprintf(errstr, errstr_size, "%s", rd_kafka_err2str(kr));
+        return -1;
+    }
+    return 0;
 }
 
 rkb_err_t rkb_kafka_reader_read(rkb_kafka_reader_t *rd, const char *topic,

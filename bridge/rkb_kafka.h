@@ -63,6 +63,21 @@ rd_kafka_t *rkb_kafka_consumer_new(const char *brokers, const char *group,
 int rkb_kafka_assign_one(rd_kafka_t *rk, const char *topic, int32_t partition,
                          int64_t koff, char *errstr, size_t errstr_size);
 
+/** Low and high watermarks of a partition (high = offset of the next
+ *  record). @returns RKB_OK, RKB_ETIMEDOUT (brokers unreachable: retry) or
+ *  RKB_EKAFKA, with errstr set. */
+rkb_err_t rkb_kafka_watermarks(rd_kafka_t *rk, const char *topic,
+                               int32_t partition, int64_t *low, int64_t *high,
+                               int timeout_ms, char *errstr,
+                               size_t errstr_size);
+
+/** Commits koff (the next offset to read) of topic/partition to the
+ *  handle's group; async: do not wait for the broker. @returns 0, or -1
+ *  with errstr set. */
+int rkb_kafka_commit_one(rd_kafka_t *rk, const char *topic, int32_t partition,
+                         int64_t koff, int async, char *errstr,
+                         size_t errstr_size);
+
 /** A reader of a partition at explicit offsets, with no group and no
  *  commits. */
 typedef struct rkb_kafka_reader_s rkb_kafka_reader_t;

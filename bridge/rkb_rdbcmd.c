@@ -21,6 +21,7 @@
 #include "rkb_mem.h"
 #include "rkb_msg.h"
 #include "rkb_rdb.h"
+#include "rkb_resp.h"
 #include "rkb_rdbcmd.h"
 
 #define BATCH_ELEMS 512
@@ -110,18 +111,11 @@ static rkb_err_t fail_at(rkb_rdbcmd_t *c, rkb_err_t err,
  * --------------------------------------------------------------------- */
 
 static void cmd_begin(rkb_rdbcmd_t *c, size_t argc) {
-    char hdr[32];
-    int n = snprintf(hdr, sizeof(hdr), "*%zu\r\n", argc);
-    rkb_buf_append(&c->kbuf, hdr, (size_t)n);
+    rkb_resp_append_array(&c->kbuf, argc);
 }
 
 static void arg(rkb_rdbcmd_t *c, const char *p, size_t len) {
-    char hdr[32];
-    int n = snprintf(hdr, sizeof(hdr), "$%zu\r\n", len);
-    rkb_buf_reserve(&c->kbuf, (size_t)n + len + 2);
-    rkb_buf_append(&c->kbuf, hdr, (size_t)n);
-    rkb_buf_append(&c->kbuf, p, len);
-    rkb_buf_append(&c->kbuf, "\r\n", 2);
+    rkb_resp_append_bulk(&c->kbuf, p, len);
 }
 
 static void arg_str(rkb_rdbcmd_t *c, const char *s) {
@@ -493,17 +487,15 @@ static void le_bytes(unsigned char *b, uint64_t v, int n) {
  * as ABSTTL needs Redis 5.0. */
 static void restore_cmd(rkb_rdbcmd_t *c, const char *value, size_t len) {
     unsigned char type = (unsigned char)c->rdb_type, footer[10];
-    char hdr[32];
     uint64_t crc;
-    int n;
 
     cmd_begin(c, c->o.replace ? 5 : 4);
     arg_str(c, "RESTORE");
     arg_key(c);
     arg_str(c, "0");
-    n = snprintf(hdr, sizeof(hdr), "$%zu\r\n", PAYLOAD_EXTRA + len);
-    rkb_buf_reserve(&c->kbuf, (size_t)n + PAYLOAD_EXTRA + len + 2);
-    rkb_buf_append(&c->kbuf, hdr, (size_t)n);
+    /* the payload is built in place, after its bulk header */
+    rkb_buf_reserve(&c->kbuf, PAYLOAD_EXTRA + len + 32);
+    rkb_resp_append_bulk_header(&c->kbuf, PAYLOAD_EXTRA + len);
     rkb_buf_append(&c->kbuf, &type, 1);
     rkb_buf_append(&c->kbuf, value, len);
     le_bytes(footer, (uint64_t)c->version, 2);

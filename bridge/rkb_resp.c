@@ -60,3 +60,41 @@ long rkb_resp_parse_command(const char *buf, size_t len, rkb_resp_arg_t *args,
     *argc = n;
     return (long)pos;
 }
+
+/* "<prefix><n>\r\n" without printf: this runs once per argument of every
+ * command a snapshot load or the stream sends. */
+static void append_header(rkb_buf_t *out, char prefix, size_t n) {
+    char b[24];
+    size_t i = sizeof(b);
+    b[--i] = '\n';
+    b[--i] = '\r';
+    do {
+        b[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    b[--i] = prefix;
+    rkb_buf_append(out, b + i, sizeof(b) - i);
+}
+
+void rkb_resp_append_array(rkb_buf_t *out, size_t n) {
+    append_header(out, '*', n);
+}
+
+void rkb_resp_append_bulk_header(rkb_buf_t *out, size_t len) {
+    append_header(out, '$', len);
+}
+
+void rkb_resp_append_bulk(rkb_buf_t *out, const void *p, size_t len) {
+    rkb_buf_reserve(out, len + 24);
+    append_header(out, '$', len);
+    rkb_buf_append(out, p, len);
+    rkb_buf_append(out, "\r\n", 2);
+}
+
+void rkb_resp_append_command(rkb_buf_t *out, size_t argc,
+                             const char *const *argv, const size_t *lens) {
+    rkb_resp_append_array(out, argc);
+    for (size_t i = 0; i < argc; i++) {
+        rkb_resp_append_bulk(out, argv[i], lens ? lens[i] : strlen(argv[i]));
+    }
+}

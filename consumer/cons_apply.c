@@ -25,6 +25,7 @@
 #include "rkb_msg.h"
 #include "rkb_rdb.h"
 #include "rkb_rdbcmd.h"
+#include "rkb_redis.h"
 #include "rkb_resp.h"
 
 #include <errno.h>
@@ -248,54 +249,34 @@ static redisReply *target_cmd(cons_apply_t *a, size_t argc,
     return redisCommandArgv(a->rc, (int)argc, argv, NULL);
 }
 
-/* The value of "name:" in an INFO reply, or "" (copied to out). */
-static const char *info_field(const char *info, const char *name, char *out,
-                              size_t size) {
-    size_t n = strlen(name);
-    const char *p = info;
-    out[0] = '\0';
-    while ((p = strstr(p, name)) != NULL) {
-        if ((p == info || p[-1] == '\n') && p[n] == ':') {
-            size_t l = strcspn(p + n + 1, "\r\n");
-            snprintf(out, size, "%.*s", (int)l, p + n + 1);
-            break;
-        }
-        p += n;
-    }
-    return out;
-}
-
 /* Connects, authenticates, and checks that the peer is a writable Redis.
  * Wrong credentials and a read-only target are fatal: retrying cannot fix
  * them. */
 static step_t target_connect(cons_apply_t *a) {
-    struct timeval tv = {5, 0};
     redisReply *r;
-    char v[64];
-    a->rc = redisConnectWithTimeout(a->host, a->port, tv);
-    if (a->rc == NULL || a->rc->err) {
-        return target_error(a, "cannot connect");
+    char v[64], err[256];
+    switch (rkb_redis_connect(a->host, a->port, a->user, a->password, 5000,
+                              TARGET_TIMEOUT_S * 1000, &a->rc, err,
+                              sizeof(err))) {
+    case RKB_REDIS_OK:
+        break;
+    case RKB_REDIS_EAUTH_REFUSED:
+        rkb_log(RKB_LOG_ERR, MOD, "target %s:%d refused AUTH%s%s: %s",
+                a->host, a->port, a->user ? " as user " : "",
+                a->user ? a->user : "", err);
+        return STEP_FATAL;
+    case RKB_REDIS_EAUTH_LINK:
+        rkb_log(RKB_LOG_WARN, MOD, "target %s:%d: AUTH: %s; reconnecting",
+                a->host, a->port, err);
+        return STEP_RETRY;
+    default:
+        rkb_log(RKB_LOG_WARN, MOD, "target %s:%d: cannot connect: %s; "
+                "reconnecting", a->host, a->port, err);
+        return STEP_RETRY;
     }
-    tv.tv_sec = TARGET_TIMEOUT_S;
-    redisSetTimeout(a->rc, tv);
-    if (a->password != NULL) {
-        const char *argv[3] = {"AUTH", a->user ? a->user : a->password,
-                               a->password};
-        r = target_cmd(a, a->user ? 3 : 2, argv);
-        if (r == NULL) {
-            return target_error(a, "AUTH");
-        }
-        if (r->type == REDIS_REPLY_ERROR) {
-            rkb_log(RKB_LOG_ERR, MOD, "target %s:%d refused AUTH%s%s: %s",
-                    a->host, a->port, a->user ? " as user " : "",
-                    a->user ? a->user : "", r->str);
-            freeReplyObject(r);
-            return STEP_FATAL;
-        }
-        freeReplyObject(r);
-    }
-    const char *info_argv[2] = {"INFO", "all"};
-    r = target_cmd(a, 2, info_argv);
+    /* the default sections hold role and redis_version */
+    const char *info_argv[1] = {"INFO"};
+    r = target_cmd(a, 1, info_argv);
     if (r == NULL) {
         if (a->rc->err == REDIS_ERR_PROTOCOL) {
             rkb_log(RKB_LOG_ERR, MOD,
@@ -323,7 +304,7 @@ static step_t target_connect(cons_apply_t *a) {
                 a->host, a->port);
         return STEP_FATAL;
     }
-    info_field(r->str, "role", v, sizeof(v));
+    rkb_redis_info_field(r->str, "role", v, sizeof(v));
     if (strcmp(v, "master") != 0) {
         rkb_log(RKB_LOG_ERR, MOD,
                 "target %s:%d is a %s (read-only): apply mode writes to it "
@@ -332,7 +313,7 @@ static step_t target_connect(cons_apply_t *a) {
         freeReplyObject(r);
         return STEP_FATAL;
     }
-    info_field(r->str, "redis_version", v, sizeof(v));
+    rkb_redis_info_field(r->str, "redis_version", v, sizeof(v));
     a->target_rdb_version = rkb_rdb_version_of_redis(v);
     freeReplyObject(r);
     rkb_log(RKB_LOG_NOTICE, MOD, "target %s:%d: Redis %s (RDB %d)", a->host,
@@ -415,6 +396,33 @@ static step_t read_position(cons_apply_t *a) {
     return STEP_OK;
 }
 
+/* Does this consumer write target db db? */
+static int db_written(const cons_apply_t *a, long db) {
+    const cons_filter_t *f = a->filter;
+    if (f->n_dbs == 0) {
+        return 1;
+    }
+    for (size_t i = 0; i < f->n_dbs; i++) {
+        if (cons_filter_db(f, f->dbs[i]) == db) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+struct count_ctx {
+    const cons_apply_t *a;
+    long long keys;
+};
+
+static int count_written(void *arg, long db, long long keys) {
+    struct count_ctx *ctx = arg;
+    if (db_written(ctx->a, db)) {
+        ctx->keys += keys;
+    }
+    return 0;
+}
+
 /* Keys in the target dbs this consumer writes, its own keys left out. */
 static step_t target_keys(cons_apply_t *a, long long *keys) {
     const char *argv[2] = {"INFO", "keyspace"};
@@ -424,28 +432,13 @@ static step_t target_keys(cons_apply_t *a, long long *keys) {
     if (s) {
         return s;
     }
-    for (const char *p = r->str; (p = strstr(p, "\ndb")) != NULL; p++) {
-        long db;
-        long long n;
-        if (sscanf(p + 3, "%ld:keys=%lld", &db, &n) != 2) {
-            continue;
-        }
-        int ours = a->filter->n_dbs == 0; /* a db this consumer writes */
-        for (size_t i = 0; i < a->filter->n_dbs && !ours; i++) {
-            ours = cons_filter_db(a->filter, a->filter->dbs[i]) == db;
-        }
-        if (ours) {
-            *keys += n;
-        }
-    }
+    struct count_ctx ctx = {a, 0};
+    rkb_redis_keyspace(r->str, count_written, &ctx);
+    *keys = ctx.keys;
     freeReplyObject(r);
     /* our own keys, in db 0, when db 0 was counted */
-    int db0 = a->filter->n_dbs == 0;
-    for (size_t i = 0; i < a->filter->n_dbs && !db0; i++) {
-        db0 = cons_filter_db(a->filter, a->filter->dbs[i]) == 0;
-    }
     const char *ex[3] = {"EXISTS", a->pos_key, a->halt_key};
-    if (db0) {
+    if (db_written(a, 0)) {
         if ((s = target_must(a, 3, ex, &r))) {
             return s;
         }
@@ -528,12 +521,10 @@ static int kafka_assign(cons_apply_t *a, const char *topic, int32_t part,
 
 static step_t watermarks(cons_apply_t *a, const char *topic, int32_t part,
                          int64_t *low, int64_t *high) {
-    rd_kafka_resp_err_t kr = rd_kafka_query_watermark_offsets(
-        a->rk, topic, part, low, high, KAFKA_TIMEOUT_MS);
-    if (kr) {
-        rkb_log(RKB_LOG_WARN, MOD,
-                "cannot read the offsets of topic '%s': %s; retrying", topic,
-                rd_kafka_err2str(kr));
+    char err[512];
+    if (rkb_kafka_watermarks(a->rk, topic, part, low, high, KAFKA_TIMEOUT_MS,
+                             err, sizeof(err))) {
+        rkb_log(RKB_LOG_WARN, MOD, "%s; retrying", err);
         return STEP_RETRY;
     }
     return STEP_OK;
@@ -547,15 +538,10 @@ static void commit_group(cons_apply_t *a, int force) {
         return;
     }
     a->last_commit_ms = now;
-    rd_kafka_topic_partition_list_t *parts =
-        rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(parts, a->topic, 0)->offset =
-        a->pos.koff;
-    rd_kafka_resp_err_t kr = rd_kafka_commit(a->rk, parts, !force);
-    rd_kafka_topic_partition_list_destroy(parts);
-    if (kr) {
-        rkb_log(RKB_LOG_WARN, MOD, "commit to group '%s': %s", a->group,
-                rd_kafka_err2str(kr));
+    char err[256];
+    if (rkb_kafka_commit_one(a->rk, a->topic, 0, a->pos.koff, !force, err,
+                             sizeof(err))) {
+        rkb_log(RKB_LOG_WARN, MOD, "commit to group '%s': %s", a->group, err);
         return;
     }
     a->committed_koff = a->pos.koff;
@@ -578,17 +564,36 @@ static rd_kafka_message_t *next_record(cons_apply_t *a, int timeout_ms,
     return m;
 }
 
+/* Decodes a record; a corrupt one is fatal: skipping it would lose data. */
+static step_t decode(const rd_kafka_message_t *km, const char *topic,
+                     rkb_msg_t *m) {
+    char why[256];
+    if (rkb_msg_decode(km->payload, km->len, m, why, sizeof(why))) {
+        rkb_log(RKB_LOG_ERR, MOD, "topic '%s' partition %d offset %" PRId64
+                ": %s", topic, (int)km->partition, km->offset, why);
+        return STEP_FATAL;
+    }
+    return STEP_OK;
+}
+
 /* ----------------------------------------------------------------- load */
+
+/* Drops the oldest unit (its replies read, or moot). */
+static void unit_pop(cons_apply_t *a) {
+    unit_t *u = a->units_head;
+    a->units_cmds -= u->ncmds;
+    a->units_head = u->next;
+    if (a->units_head == NULL) {
+        a->units_tail = NULL;
+    }
+    rkb_buf_free(&u->buf);
+    free(u);
+}
 
 static void units_free(cons_apply_t *a) {
     while (a->units_head) {
-        unit_t *u = a->units_head;
-        a->units_head = u->next;
-        rkb_buf_free(&u->buf);
-        free(u);
+        unit_pop(a);
     }
-    a->units_tail = NULL;
-    a->units_cmds = 0;
 }
 
 /* Reads replies of the oldest units until at most keep commands await
@@ -619,13 +624,7 @@ static step_t load_replies(cons_apply_t *a, size_t keep) {
             }
             freeReplyObject(r);
         }
-        a->units_cmds -= u->ncmds;
-        a->units_head = u->next;
-        if (a->units_head == NULL) {
-            a->units_tail = NULL;
-        }
-        rkb_buf_free(&u->buf);
-        free(u);
+        unit_pop(a);
     }
     return STEP_OK;
 }
@@ -749,12 +748,8 @@ static step_t load_snapshot(cons_apply_t *a, const rkb_msg_t *rs, int64_t koff,
             continue; /* fetched for an earlier assignment */
         }
         rkb_msg_t m;
-        char why[256];
-        if (rkb_msg_decode(km->payload, km->len, &m, why, sizeof(why))) {
-            rkb_log(RKB_LOG_ERR, MOD, "topic '%s' partition %d offset %"
-                    PRId64 ": %s", a->snapshot_topic, (int)part, next, why);
+        if ((s = decode(km, a->snapshot_topic, &m))) {
             rd_kafka_message_destroy(km);
-            s = STEP_FATAL;
             goto out;
         }
         if (next == first) {
@@ -866,12 +861,9 @@ static step_t newest_resync(cons_apply_t *a, rkb_msg_t *rs, int64_t *koff,
         }
         if (km->err == 0 && km->offset >= next) {
             rkb_msg_t m;
-            char why[256];
-            if (rkb_msg_decode(km->payload, km->len, &m, why, sizeof(why))) {
-                rkb_log(RKB_LOG_ERR, MOD, "topic '%s' partition 0 offset %"
-                        PRId64 ": %s", a->topic, km->offset, why);
+            if ((s = decode(km, a->topic, &m))) {
                 rd_kafka_message_destroy(km);
-                return STEP_FATAL;
+                return s;
             }
             if (m.type == RKB_MSG_RESYNC) {
                 *rs = m;
@@ -974,9 +966,9 @@ static void tx_close(cons_apply_t *a, tx_t *t) {
     const char *set[3] = {"SET", a->pos_key, v};
     size_t lens[3] = {3, strlen(a->pos_key), (size_t)n};
     tx_note(t, t->buf.len, t->pos.offset, t->pos.koff - 1);
-    cons_resp_append(&t->buf, 2, sel, NULL);
+    rkb_resp_append_command(&t->buf, 2, sel, NULL);
     tx_note(t, t->buf.len, t->pos.offset, t->pos.koff - 1);
-    cons_resp_append(&t->buf, 3, set, lens);
+    rkb_resp_append_command(&t->buf, 3, set, lens);
     rkb_buf_append(&t->buf, "*1\r\n$4\r\nEXEC\r\n", 14);
 }
 
@@ -1230,16 +1222,13 @@ static step_t maybe_send(cons_apply_t *a, int idle) {
     return tx_send(a);
 }
 
-/* Re-translation needs the position's db at the start of the building
- * transaction; the rewrite state carries it from the last one. */
+/* One stream-topic record: its commands into the transaction being
+ * built, which is sent once full. */
 static step_t on_stream_record(cons_apply_t *a, rd_kafka_message_t *km) {
     rkb_msg_t m;
-    char why[256];
     step_t s;
-    if (rkb_msg_decode(km->payload, km->len, &m, why, sizeof(why))) {
-        rkb_log(RKB_LOG_ERR, MOD, "topic '%s' partition 0 offset %" PRId64
-                ": %s", a->topic, km->offset, why);
-        return STEP_FATAL;
+    if ((s = decode(km, a->topic, &m))) {
+        return s;
     }
     rkb_buf_clear(&a->bytes);
     int rc = cons_feed_record(&a->feed, &m, &a->bytes);

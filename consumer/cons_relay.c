@@ -961,14 +961,11 @@ static void commit_group(cons_relay_t *r) {
     if (n == 0 || koff <= r->committed_koff) {
         return;
     }
-    rd_kafka_topic_partition_list_t *parts =
-        rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(parts, r->topic, 0)->offset = koff;
-    rd_kafka_resp_err_t kr = rd_kafka_commit(r->tail, parts, 1);
-    rd_kafka_topic_partition_list_destroy(parts);
-    if (kr) {
+    char err[256];
+    if (rkb_kafka_commit_one(r->tail, r->topic, 0, koff, 1, err,
+                             sizeof(err))) {
         rkb_log(RKB_LOG_WARN, "relay", "commit to group '%s': %s", r->group,
-                rd_kafka_err2str(kr));
+                err);
         return;
     }
     r->committed_koff = koff;

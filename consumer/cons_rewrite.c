@@ -1,6 +1,7 @@
 /* cons_rewrite.c -- see cons_rewrite.h. */
 #include "rkb_fmacros.h"
 #include "cons_rewrite.h"
+#include "rkb_resp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,25 +228,11 @@ static int count_kept(const cons_filter_t *f, const rkb_resp_arg_t *argv,
 
 /* ------------------------------------------------------------- output */
 
-void cons_resp_append(rkb_buf_t *out, size_t argc, const char *const *argv,
-                      const size_t *lens) {
-    char hdr[32];
-    int n = snprintf(hdr, sizeof(hdr), "*%zu\r\n", argc);
-    rkb_buf_append(out, hdr, (size_t)n);
-    for (size_t i = 0; i < argc; i++) {
-        size_t len = lens ? lens[i] : strlen(argv[i]);
-        n = snprintf(hdr, sizeof(hdr), "$%zu\r\n", len);
-        rkb_buf_append(out, hdr, (size_t)n);
-        rkb_buf_append(out, argv[i], len);
-        rkb_buf_append(out, "\r\n", 2);
-    }
-}
-
 static void append_db_cmd(rkb_buf_t *out, const char *name, long db) {
     char num[24];
     snprintf(num, sizeof(num), "%ld", db);
     const char *argv[2] = {name, num};
-    cons_resp_append(out, 2, argv, NULL);
+    rkb_resp_append_command(out, 2, argv, NULL);
 }
 
 /* Selects db on the target unless it is selected already. */
@@ -322,7 +309,7 @@ static int rewrite_flushall(cons_rewrite_t *rw, const char *raw,
     for (size_t i = 0; i < f->n_dbs; i++) {
         select_db(rw, cons_filter_db(f, f->dbs[i]), out, n_out);
         const char *argv[1] = {"FLUSHDB"};
-        cons_resp_append(out, 1, argv, NULL);
+        rkb_resp_append_command(out, 1, argv, NULL);
         (*n_out)++;
     }
     return CONS_RW_APPLY;
@@ -383,7 +370,7 @@ static int rewrite_two_dbs(cons_rewrite_t *rw, const rkb_resp_arg_t *argv,
     }
     lens[db_arg] = (size_t)snprintf(num[1], sizeof(num[1]), "%ld", b);
     args[db_arg] = num[1];
-    cons_resp_append(out, argc, args, lens);
+    rkb_resp_append_command(out, argc, args, lens);
     (*n_out)++;
     return CONS_RW_APPLY;
 }

@@ -66,10 +66,6 @@ int cons_rewrite_command(cons_rewrite_t *rw, const char *raw, size_t raw_len,
                          const rkb_resp_arg_t *argv, size_t argc,
                          rkb_buf_t *out, size_t *n_out);
 
-/** Appends a RESP command built from C strings (argv[argc]) to out. */
-void cons_resp_append(rkb_buf_t *out, size_t argc, const char *const *argv,
-                      const size_t *lens);
-
 /** One line describing a command for a log: its name and first arguments,
  *  binary bytes escaped, cut to size. @returns buf. */
 const char *cons_command_repr(const rkb_resp_arg_t *argv, size_t argc,

@@ -12,6 +12,7 @@
  * code. */
 #include "rkb_fmacros.h"
 #include "rkb_log.h"
+#include "rkb_redis.h"
 #include "tool.h"
 
 #include <hiredis/hiredis.h>
@@ -20,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #define VERIFY_TIMEOUT_MS 30000
 #define VERIFY_SCAN_COUNT "1000"
@@ -243,33 +243,20 @@ static int field_equal(const redisReply *a, const redisReply *b,
 }
 
 static int connect_side(side_t *s) {
-    struct timeval tv = {VERIFY_TIMEOUT_MS / 1000,
-                         (VERIFY_TIMEOUT_MS % 1000) * 1000};
     redisReply *r;
-    s->c = redisConnectWithTimeout(s->host, s->port, tv);
-    if (s->c == NULL || s->c->err) {
-        fprintf(stderr, "rkbridge: cannot connect to %s: %s\n", s->addr,
-                s->c ? s->c->errstr : "out of memory");
+    char err[256];
+    switch (rkb_redis_connect(s->host, s->port, s->user, s->password,
+                              VERIFY_TIMEOUT_MS, VERIFY_TIMEOUT_MS, &s->c, err,
+                              sizeof(err))) {
+    case RKB_REDIS_OK:
+        break;
+    case RKB_REDIS_ECONNECT:
+        fprintf(stderr, "rkbridge: cannot connect to %s: %s\n", s->addr, err);
         return -1;
-    }
-    redisSetTimeout(s->c, tv);
-    if (s->password != NULL) {
-        if (s->user != NULL) {
-            r = redisCommand(s->c, "AUTH %s %s", s->user, s->password);
-        } else {
-            r = redisCommand(s->c, "AUTH %s", s->password);
-        }
-        if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-            /* The reply names the problem (WRONGPASS); never the
-             * password itself. */
-            fprintf(stderr, "rkbridge: cannot authenticate to %s: %s\n",
-                    s->addr, r ? r->str : s->c->errstr);
-            if (r) {
-                freeReplyObject(r);
-            }
-            return -1;
-        }
-        freeReplyObject(r);
+    default:
+        fprintf(stderr, "rkbridge: cannot authenticate to %s: %s\n", s->addr,
+                err);
+        return -1;
     }
     /* Fails here, once and clearly, when a password is needed. */
     r = redisCommand(s->c, "PING");
@@ -1016,9 +1003,25 @@ static int sample_db(verify_t *v, long long n) {
 }
 
 /* Adds keys=N of each "dbN:keys=N,..." line of INFO keyspace to counts. */
+struct keyspace_ctx {
+    const side_t *s;
+    long long *counts;
+};
+
+static int count_db(void *arg, long db, long long keys) {
+    struct keyspace_ctx *ctx = arg;
+    if (db < 0 || db >= VERIFY_MAX_DBS) {
+        fprintf(stderr, "rkbridge: %s: db %ld is out of range\n", ctx->s->addr,
+                db);
+        return -1;
+    }
+    /* Marked present even when empty of counted keys. */
+    ctx->counts[db] += keys + (keys == 0);
+    return 0;
+}
+
 static int keyspace(verify_t *v, side_t *s, long long *counts) {
     redisReply *r;
-    const char *p, *next;
     arg_reset(v);
     args(v, "INFO");
     args(v, "keyspace");
@@ -1029,24 +1032,10 @@ static int keyspace(verify_t *v, side_t *s, long long *counts) {
         freeReplyObject(r);
         return bad_reply(s, "INFO");
     }
-    for (p = r->str; p != NULL; p = next) {
-        int db;
-        long long keys;
-        next = strchr(p, '\n');
-        next = next ? next + 1 : NULL;
-        if (sscanf(p, "db%d:keys=%lld", &db, &keys) == 2) {
-            if (db < 0 || db >= VERIFY_MAX_DBS) {
-                fprintf(stderr, "rkbridge: %s: db %d is out of range\n",
-                        s->addr, db);
-                freeReplyObject(r);
-                return -1;
-            }
-            /* Marked present even when empty of counted keys. */
-            counts[db] += keys + (keys == 0);
-        }
-    }
+    struct keyspace_ctx ctx = {s, counts};
+    int rc = rkb_redis_keyspace(r->str, count_db, &ctx);
     freeReplyObject(r);
-    return 0;
+    return rc ? -1 : 0;
 }
 
 static int select_db(verify_t *v, int db) {

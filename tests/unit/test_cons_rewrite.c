@@ -27,7 +27,7 @@
 #define R40 "0123456789abcdef0123456789abcdef01234567"
 
 /* RESP encoding of argv[0..argc), lens NULL for C strings. Written here
- * rather than with cons_resp_append so that the module under test does
+ * rather than with rkb_resp_append_command so that the module under test does
  * not check itself. */
 static void enc_lens(rkb_buf_t *b, size_t argc, const char *const *argv,
                      const size_t *lens) {

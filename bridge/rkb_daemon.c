@@ -1,5 +1,6 @@
 #include "rkb_fmacros.h"
 #include "rkb_daemon.h"
+#include "rkb_log.h"
 #include "rkb_mem.h"
 
 #include <errno.h>
@@ -21,7 +22,10 @@ static void on_signal(int sig) {
     errno = saved;
 }
 
-int rkb_daemon_signals(void) {
+/* Installs SIGTERM and SIGINT handlers and ignores SIGPIPE. @returns the
+ * read end of a non-blocking pipe that turns readable on a stop signal, or
+ * -1 with errno set. */
+static int daemon_signals(void) {
     if (pipe(signal_pipe) == -1) {
         return -1;
     }
@@ -119,4 +123,27 @@ int rkb_daemon_configure(const rkb_daemon_args_t *a, const char *prog,
     }
     rkb_conf_free(table, cfg);
     return 0;
+}
+
+static void signal_readable(rkb_ev_t *ev, int fd, void *arg, int mask) {
+    char buf[16];
+    (void)arg;
+    (void)mask;
+    while (read(fd, buf, sizeof(buf)) > 0) {
+    }
+    if (rkb_daemon_stop_signal()) {
+        rkb_ev_stop(ev);
+    }
+}
+
+rkb_ev_t *rkb_daemon_loop(char role, const char *log_level) {
+    rkb_log_init(role, rkb_log_level_parse(log_level));
+    int signal_fd = daemon_signals();
+    if (signal_fd == -1) {
+        rkb_log(RKB_LOG_ERR, "main", "signal pipe: %s", strerror(errno));
+        return NULL;
+    }
+    rkb_ev_t *ev = rkb_ev_new();
+    rkb_ev_add(ev, signal_fd, RKB_EV_READ, signal_readable, NULL);
+    return ev;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "rkb_conf.h"
+#include "rkb_ev.h"
 
 #define RKB_EXIT_CONFIG 1 /* usage or configuration error */
 #define RKB_EXIT_FATAL 2  /* fatal runtime error */
@@ -39,10 +40,11 @@ int rkb_daemon_configure(const rkb_daemon_args_t *a, const char *prog,
                          const char *example, const rkb_conf_entry_t *table,
                          rkb_conf_post_f *post, void *cfg);
 
-/** Installs SIGTERM and SIGINT handlers and ignores SIGPIPE.
- *  @returns the read end of a non-blocking pipe that turns readable on a
- *  stop signal, or -1 with errno set. */
-int rkb_daemon_signals(void);
+/** What both daemons do once configured: logging at log_level with role
+ *  ('P', 'C'), the stop signals, and an event loop that they stop.
+ *  @returns the loop, or NULL after logging why. */
+rkb_ev_t *rkb_daemon_loop(char role, const char *log_level);
+
 /** The signal that asked to stop, or 0. */
 int rkb_daemon_stop_signal(void);
 

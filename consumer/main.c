@@ -34,17 +34,6 @@ typedef struct cons_ctx_s {
     cons_filter_t filter;
 } cons_ctx_t;
 
-static void signal_readable(rkb_ev_t *ev, int fd, void *arg, int mask) {
-    char buf[16];
-    (void)arg;
-    (void)mask;
-    while (read(fd, buf, sizeof(buf)) > 0) {
-    }
-    if (rkb_daemon_stop_signal()) {
-        rkb_ev_stop(ev);
-    }
-}
-
 static void apply_failed(rkb_ev_t *ev, int fd, void *arg, int mask) {
     (void)fd;
     (void)arg;
@@ -173,15 +162,11 @@ int main(int argc, char **argv) {
         return rc;
     }
 
-    rkb_log_init('C', rkb_log_level_parse(ctx.cfg.log_level));
-    int signal_fd = rkb_daemon_signals();
-    if (signal_fd == -1) {
-        rkb_log(RKB_LOG_ERR, "main", "signal pipe: %s", strerror(errno));
+    ctx.ev = rkb_daemon_loop('C', ctx.cfg.log_level);
+    if (ctx.ev == NULL) {
         cons_conf_free(&ctx.cfg);
         return RKB_EXIT_FATAL;
     }
-    ctx.ev = rkb_ev_new();
-    rkb_ev_add(ctx.ev, signal_fd, RKB_EV_READ, signal_readable, &ctx);
     rkb_log(RKB_LOG_NOTICE, "main",
             "rkbridge-consumer starting: %s mode, topics '%s' and '%s' "
             "on %s, group '%s'",

@@ -55,17 +55,6 @@ static int64_t kafka_timer(rkb_ev_t *ev, int64_t id, void *arg) {
     return KAFKA_POLL_MS;
 }
 
-static void signal_readable(rkb_ev_t *ev, int fd, void *arg, int mask) {
-    char buf[16];
-    (void)arg;
-    (void)mask;
-    while (read(fd, buf, sizeof(buf)) > 0) {
-    }
-    if (rkb_daemon_stop_signal()) {
-        rkb_ev_stop(ev);
-    }
-}
-
 static void write_metrics(void *arg, rkb_buf_t *out) {
     prod_ctx_t *ctx = arg;
     const prod_pos_t *pos = prod_repl_position(ctx->repl);
@@ -215,15 +204,11 @@ int main(int argc, char **argv) {
         return rc;
     }
 
-    rkb_log_init('P', rkb_log_level_parse(ctx.cfg.log_level));
-    int signal_fd = rkb_daemon_signals();
-    if (signal_fd == -1) {
-        rkb_log(RKB_LOG_ERR, "main", "signal pipe: %s", strerror(errno));
+    ctx.ev = rkb_daemon_loop('P', ctx.cfg.log_level);
+    if (ctx.ev == NULL) {
         prod_conf_free(&ctx.cfg);
         return RKB_EXIT_FATAL;
     }
-    ctx.ev = rkb_ev_new();
-    rkb_ev_add(ctx.ev, signal_fd, RKB_EV_READ, signal_readable, &ctx);
     rkb_log(RKB_LOG_NOTICE, "main",
             "rkbridge-producer starting: master %s:%lld -> topics '%s' and "
             "'%s' on %s",

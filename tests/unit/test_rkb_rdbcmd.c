@@ -21,6 +21,7 @@
 #include "rkb_mem.h"
 #include "rkb_msg.h"
 #include "rkb_rdbcmd.h"
+#include "rdb_build.h"
 
 /* ------------------------------------------------------------------------
  * Running the converter
@@ -119,35 +120,6 @@ static uint64_t count_cmds(const char *p, size_t n) {
 /* ------------------------------------------------------------------------
  * Building RDBs and the expected commands
  * --------------------------------------------------------------------- */
-
-static void b_raw(rkb_buf_t *b, const void *p, size_t n) {
-    rkb_buf_append(b, p, n);
-}
-
-static void b_u8(rkb_buf_t *b, unsigned v) {
-    unsigned char c = (unsigned char)v;
-    rkb_buf_append(b, &c, 1);
-}
-
-static void b_le(rkb_buf_t *b, uint64_t v, int n) {
-    for (int i = 0; i < n; i++) {
-        b_u8(b, (unsigned)(v >> (8 * i)) & 0xff);
-    }
-}
-
-static void b_len(rkb_buf_t *b, uint64_t v) {
-    if (v < 64) {
-        b_u8(b, (unsigned)v);
-    } else if (v < 16384) {
-        b_u8(b, 0x40 | (unsigned)(v >> 8));
-        b_u8(b, (unsigned)v & 0xff);
-    } else {
-        b_u8(b, 0x80);
-        for (int i = 3; i >= 0; i--) {
-            b_u8(b, (unsigned)(v >> (8 * i)) & 0xff);
-        }
-    }
-}
 
 static void b_str(rkb_buf_t *b, const char *s) {
     b_len(b, strlen(s));
